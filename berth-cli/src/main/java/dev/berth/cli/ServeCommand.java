@@ -1,0 +1,71 @@
+package dev.berth.cli;
+
+import dev.berth.server.BerthServer;
+import dev.berth.server.config.BerthConfig;
+import dev.berth.server.config.ConfigException;
+import dev.berth.server.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code berth serve}: runs the registry until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the registry. With no file and no flags: 127.0.0.1:5000, data under ./berth-data.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("berth");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (berth.yml).")
+    Path config;
+
+    @Option(names = "--addr", paramLabel = "HOST:PORT", description = "Listen address (http.addr, BERTH_HTTP_ADDR).")
+    String addr;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (storage.path, BERTH_STORAGE_PATH).")
+    String data;
+
+    @Option(names = "--allow-public-without-auth",
+            description = "Listen on a non-loopback address although no authentication is configured.")
+    boolean allowPublic;
+
+    @Option(names = "--no-delete", description = "Refuse DELETE of manifests, tags and blobs (registry.deleteEnabled=false).")
+    boolean noDelete;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (addr != null) {
+            overrides.put("http.addr", addr);
+        }
+        if (data != null) {
+            overrides.put("storage.path", data);
+        }
+        if (allowPublic) {
+            overrides.put("http.allowPublicWithoutAuth", "true");
+        }
+        if (noDelete) {
+            overrides.put("registry.deleteEnabled", "false");
+        }
+        BerthServer server;
+        try {
+            BerthConfig settings = ConfigLoader.load(config, System.getenv(), overrides);
+            server = BerthServer.start(settings);
+            LOG.info("berth registry listening on {} (data {})", server.url(), Path.of(settings.storage().path()).toAbsolutePath().normalize());
+        } catch (ConfigException e) {
+            System.err.println("berth: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "berth-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

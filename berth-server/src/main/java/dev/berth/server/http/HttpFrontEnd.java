@@ -1,0 +1,59 @@
+package dev.berth.server.http;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP side of a running registry: a Vert.x instance with one server per event loop, all
+ * dispatching into the same {@link Routes}, and the virtual-thread executor that handlers run on.
+ */
+public final class HttpFrontEnd implements AutoCloseable {
+    private final Vertx vertx;
+    private final ExecutorService blocking;
+    private final int port;
+
+    private HttpFrontEnd(Vertx vertx, ExecutorService blocking, int port) {
+        this.vertx = vertx;
+        this.blocking = blocking;
+        this.port = port;
+    }
+
+    /** Starts listening on {@code host:port} ({@code port} 0 picks a free one) and waits until it does. */
+    public static HttpFrontEnd start(String host, int port, Routes routes) {
+        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-", 0).factory());
+        try {
+            int bound = port;
+            if (port == 0) {
+                // Several servers can share a port only when it is known, so bind the first, then reuse its port.
+                var first = new RegistryVerticle(host, 0, routes, blocking);
+                vertx.deployVerticle(first).await();
+                bound = first.actualPort();
+                loops--;
+            }
+            if (loops > 0) {
+                final int p = bound;
+                vertx.deployVerticle(() -> new RegistryVerticle(host, p, routes, blocking), new DeploymentOptions().setInstances(loops)).await();
+            }
+            return new HttpFrontEnd(vertx, blocking, bound);
+        } catch (RuntimeException e) {
+            vertx.close().await();
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        vertx.close().await();
+        blocking.shutdownNow();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.berth.server.http;
+
+import dev.berth.spec.Digest;
+import dev.berth.spec.ErrorCode;
+import dev.berth.spec.Identifier;
+import dev.berth.spec.RepositoryName;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A request as handlers see it: parsed before they run, with the repository name already validated.
+ * Path values are parsed into typed values on demand ({@link #digest()}, {@link #identifier()}), each
+ * failing with the protocol's error code.
+ */
+public final class RegistryRequest {
+    private final HttpMethod method;
+    private final RepositoryName name;
+    private final String last;
+    private final MultiMap headers;
+    private final MultiMap query;
+    private final RequestBody body;
+
+    RegistryRequest(HttpMethod method, RepositoryName name, String last, MultiMap headers, MultiMap query, RequestBody body) {
+        this.method = method;
+        this.name = name;
+        this.last = last;
+        this.headers = headers;
+        this.query = query;
+        this.body = body;
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    /** The repository, for every endpoint under {@code /v2/<name>/}. */
+    public RepositoryName name() {
+        return name;
+    }
+
+    /** The path's last element as a digest ({@code /blobs/<digest>}, {@code /referrers/<digest>}). */
+    public Digest digest() {
+        return Digest.parse(last);
+    }
+
+    /** The path's last element as a tag or digest ({@code /manifests/<reference>}). */
+    public Identifier identifier() {
+        return Identifier.parse(last);
+    }
+
+    /** The path's last element verbatim (an upload id). */
+    public String last() {
+        return last;
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
+
+    /** Every value of a header that may be repeated, such as {@code Accept}. */
+    public List<String> headers(String name) {
+        return headers.getAll(name);
+    }
+
+    /**
+     * A query parameter that may appear at most once; a repeated one is {@code invalid}, since two
+     * values leave no way to tell which the client meant.
+     */
+    public Optional<String> query(String name, ErrorCode invalid) {
+        List<String> values = query.getAll(name);
+        if (values.size() > 1) {
+            throw invalid.exception("query parameter '" + name + "' given " + values.size() + " times");
+        }
+        return values.stream().findFirst();
+    }
+
+    public boolean hasQuery(String name) {
+        return query.contains(name);
+    }
+
+    /** The next piece of the streamed body, or {@code null} at its end. */
+    public Buffer readBodyChunk() {
+        try {
+            return body.readChunk();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole body, which must not exceed {@code limit} bytes, else {@code tooBig} is raised. */
+    public byte[] readBody(int limit, ErrorCode tooBig) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[16 * 1024];
+        try {
+            int n;
+            while ((n = body.read(chunk)) >= 0) {
+                if (out.size() + n > limit) {
+                    throw tooBig.exception("body exceeds " + limit + " bytes");
+                }
+                out.write(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

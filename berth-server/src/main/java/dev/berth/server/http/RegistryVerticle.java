@@ -1,0 +1,44 @@
+package dev.berth.server.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.ExecutorService;
+
+/** One event loop's HTTP server; several instances share the listening socket. */
+final class RegistryVerticle extends VerticleBase {
+    /** Header lines beyond this are answered 431 by Vert.x itself, before any handler runs. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private final String host;
+    private final int port;
+    private final Routes routes;
+    private final ExecutorService blocking;
+    private HttpServer server;
+
+    RegistryVerticle(String host, int port, Routes routes, ExecutorService blocking) {
+        this.host = host;
+        this.port = port;
+        this.routes = routes;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setMaxInitialLineLength(8192)
+                .setHandle100ContinueAutomatically(true)
+                .setTcpNoDelay(true)
+                .setIdleTimeout(300);
+        server = vertx.createHttpServer(options).requestHandler(new Dispatcher(routes, blocking));
+        return server.listen();
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.berth.server.http;
+
+import dev.berth.spec.RegistryPath.Endpoint;
+import io.vertx.core.http.HttpMethod;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The route table: which handler answers which verb on which endpoint. Handler classes register their
+ * own verbs ({@code register(Routes)}), mutating ones only when the registry allows them; a verb that
+ * nobody registered is answered {@code 405 UNSUPPORTED}. {@code HEAD} is answered by the {@code GET}
+ * handler unless one is registered for it.
+ */
+public final class Routes {
+    private final Map<Endpoint, Map<HttpMethod, RouteHandler>> table = new EnumMap<>(Endpoint.class);
+
+    public Routes add(Endpoint endpoint, HttpMethod method, RouteHandler handler) {
+        RouteHandler previous = table.computeIfAbsent(endpoint, e -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+        if (previous != null) {
+            throw new IllegalStateException(method + " " + endpoint + " registered twice");
+        }
+        return this;
+    }
+
+    Optional<RouteHandler> find(Endpoint endpoint, HttpMethod method) {
+        Map<HttpMethod, RouteHandler> verbs = table.getOrDefault(endpoint, Map.of());
+        RouteHandler handler = verbs.get(method);
+        if (handler == null && method == HttpMethod.HEAD) {
+            handler = verbs.get(HttpMethod.GET);
+        }
+        return Optional.ofNullable(handler);
+    }
+
+    Set<HttpMethod> methods(Endpoint endpoint) {
+        return table.getOrDefault(endpoint, Map.of()).keySet();
+    }
+}

@@ -1,0 +1,467 @@
+package dev.berth.server.meta;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.berth.spec.Digest;
+import dev.berth.spec.ErrorCode;
+import dev.berth.spec.RepositoryName;
+import dev.berth.spec.Tag;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The {@link MetadataStore}: plain JDBC, the same SQL on SQLite and PostgreSQL, the schema in Flyway
+ * migrations under {@code db/migration} and the few differences in a {@link Dialect}.
+ *
+ * <pre>{@code
+ * try (MetadataStore meta = JdbcMetadataStore.sqlite(Path.of("berth-data/metadata.db"))) {
+ *     meta.putBlob(layer, 3_145_728);
+ *     meta.linkBlob(RepositoryName.parse("library/alpine"), layer);
+ * }
+ * }</pre>
+ *
+ * <p><b>Transactions.</b> Every read is a single statement in auto-commit mode, so it sees one snapshot
+ * and takes no write lock. Every write is one transaction at the database's default isolation. On
+ * SQLite each write transaction begins {@code IMMEDIATE}: writers queue for the database lock (up to the
+ * busy timeout) instead of failing with {@code SQLITE_BUSY} when a read lock cannot be upgraded. On
+ * PostgreSQL (read committed) the upserts lock the rows they touch, so concurrent pushes of the same
+ * manifest, tag or blob serialise on those rows; deleting a manifest cascades to its tags and references
+ * through foreign keys, which also catches a tag moved onto it concurrently.
+ *
+ * <p><b>Catalog.</b> {@link #repositories} and {@link #repositoryExists} count a repository while it
+ * holds at least one manifest or linked blob. One emptied by deletes and unlinks drops out of the
+ * catalog; its row stays and is reused by its next push. Deleting a manifest keeps its bytes linked as a
+ * blob of the repository, as pushing it linked them; garbage collection decides when they go.
+ *
+ * <p>All methods block on JDBC: call them from worker or virtual threads, never from an event loop.
+ * Database failures surface as {@link MetadataException}.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+    private static final int SQLITE_POOL_SIZE = 8;
+    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+    private static final String REPOSITORY_ID = "(SELECT id FROM repositories WHERE name = ?)";
+    /** Whether repository {@code r} holds a manifest or a linked blob: two primary-key probes. */
+    private static final String HOLDS_CONTENT = """
+            (EXISTS (SELECT 1 FROM manifests m WHERE m.repository_id = r.id)
+             OR EXISTS (SELECT 1 FROM repository_blobs b WHERE b.repository_id = r.id))""";
+
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
+
+    /**
+     * A store over a caller's data source, which stays the caller's to close. Migrates the schema first.
+     * Connections must start in auto-commit mode and enforce foreign keys (SQLite: {@code foreign_keys=ON});
+     * SQLite connections should also begin transactions {@code IMMEDIATE}, as {@link #sqlite} sets up.
+     */
+    public JdbcMetadataStore(DataSource dataSource, Dialect dialect) {
+        this(migrate(dataSource, dialect), (AutoCloseable) null);
+    }
+
+    private JdbcMetadataStore(DataSource dataSource, AutoCloseable owned) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+    }
+
+    /**
+     * Opens (creating it and its directory if needed) and migrates an SQLite database, behind a pool of
+     * 8 connections that {@link #close} shuts down.
+     *
+     * <p>The journal is a WAL, so readers never block the writer or each other, with
+     * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
+     * survives a power loss. ({@code NORMAL} would only keep the database consistent, and could lose the
+     * last commits.) Transactions begin {@code IMMEDIATE}, a busy connection waits up to 30 s for the
+     * lock, and foreign keys are enforced.
+     */
+    public static JdbcMetadataStore sqlite(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + file);
+
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("berth-metadata");
+        pool.setDataSource(sqlite);
+        pool.setMaximumPoolSize(SQLITE_POOL_SIZE);
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        try {
+            return new JdbcMetadataStore(migrate(dataSource, Dialect.SQLITE), dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static DataSource migrate(DataSource dataSource, Dialect dialect) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .placeholders(dialect.placeholders())
+                    .load()
+                    .migrate();
+            return dataSource;
+        } catch (RuntimeException e) {
+            throw new MetadataException("cannot migrate the metadata schema: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void putBlob(Digest digest, long size) {
+        write(c -> insertBlob(c, digest, size));
+    }
+
+    @Override
+    public Optional<Long> blobSize(Digest digest) {
+        return first(read(c -> query(c, "SELECT size FROM blobs WHERE digest = ?", r -> r.getLong(1), digest)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws dev.berth.spec.RegistryException {@link ErrorCode#BLOB_UNKNOWN} when the blob was never
+     *     {@linkplain #putBlob put}
+     */
+    @Override
+    public void linkBlob(RepositoryName repository, Digest digest) {
+        write(c -> {
+            long repositoryId = repositoryId(c, repository);
+            int linked = update(c, """
+                    INSERT INTO repository_blobs (repository_id, digest)
+                    SELECT ?, digest FROM blobs WHERE digest = ?
+                    ON CONFLICT (repository_id, digest) DO NOTHING
+                    """, repositoryId, digest);
+            if (linked == 0 && !exists(c, "SELECT 1 FROM blobs WHERE digest = ?", digest)) {
+                throw ErrorCode.BLOB_UNKNOWN.exception(digest.toString());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isBlobLinked(RepositoryName repository, Digest digest) {
+        return read(c -> exists(c, """
+                SELECT 1 FROM repository_blobs
+                WHERE repository_id = %s AND digest = ?
+                """.formatted(REPOSITORY_ID), repository, digest));
+    }
+
+    @Override
+    public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+        return write(c -> update(c, """
+                DELETE FROM repository_blobs WHERE repository_id = %s AND digest = ?
+                """.formatted(REPOSITORY_ID), repository, digest) > 0);
+    }
+
+    @Override
+    public List<RepositoryName> repositoriesWithBlob(Digest digest, int limit) {
+        return read(c -> query(c, """
+                SELECT r.name FROM repository_blobs b JOIN repositories r ON r.id = b.repository_id
+                WHERE b.digest = ?
+                ORDER BY r.name
+                LIMIT ?
+                """, r -> RepositoryName.parse(r.getString(1)), digest, checkLimit(limit)));
+    }
+
+    @Override
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+        String annotations = ManifestRows.json(manifest.annotations());
+        write(c -> {
+            long repositoryId = repositoryId(c, repository);
+            long now = Instant.now().toEpochMilli();
+            insertBlob(c, manifest.digest(), manifest.size());
+            update(c, """
+                    INSERT INTO repository_blobs (repository_id, digest) VALUES (?, ?)
+                    ON CONFLICT (repository_id, digest) DO NOTHING
+                    """, repositoryId, manifest.digest());
+            // DO UPDATE rather than DO NOTHING: on PostgreSQL it locks the manifest row, which
+            // serialises concurrent puts of this manifest before they rewrite its references.
+            update(c, """
+                    INSERT INTO manifests (repository_id, digest, media_type, size, artifact_type,
+                                           subject, annotations, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (repository_id, digest) DO UPDATE SET
+                        media_type = excluded.media_type, size = excluded.size,
+                        artifact_type = excluded.artifact_type, subject = excluded.subject,
+                        annotations = excluded.annotations
+                    """, repositoryId, manifest.digest(), manifest.mediaType(), manifest.size(),
+                    manifest.artifactType(), manifest.subject(), annotations, now);
+            update(c, "DELETE FROM manifest_references WHERE repository_id = ? AND manifest_digest = ?",
+                    repositoryId, manifest.digest());
+            insertReferences(c, repositoryId, manifest);
+            if (tag != null) {
+                update(c, """
+                        INSERT INTO tags (repository_id, name, digest, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (repository_id, name) DO UPDATE SET
+                            digest = excluded.digest, updated_at = excluded.updated_at
+                        """, repositoryId, tag, manifest.digest(), now);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+        return first(read(c -> manifests(c, ManifestRows.SELECT + """
+                WHERE r.name = ? AND m.digest = ?
+                ORDER BY x.ordinal
+                """, repository, digest)));
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+        return first(read(c -> query(c, """
+                SELECT t.digest FROM tags t JOIN repositories r ON r.id = t.repository_id
+                WHERE r.name = ? AND t.name = ?
+                """, r -> Digest.parse(r.getString(1)), repository, tag)));
+    }
+
+    @Override
+    public boolean deleteManifest(RepositoryName repository, Digest digest) {
+        // The foreign keys of tags and manifest_references cascade.
+        return write(c -> update(c, """
+                DELETE FROM manifests WHERE repository_id = %s AND digest = ?
+                """.formatted(REPOSITORY_ID), repository, digest) > 0);
+    }
+
+    @Override
+    public boolean deleteTag(RepositoryName repository, Tag tag) {
+        return write(c -> update(c, """
+                DELETE FROM tags WHERE repository_id = %s AND name = ?
+                """.formatted(REPOSITORY_ID), repository, tag) > 0);
+    }
+
+    @Override
+    public List<Tag> tags(RepositoryName repository, String last, int limit) {
+        return read(c -> query(c, """
+                SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
+                WHERE r.name = ? AND t.name > ?
+                ORDER BY t.name
+                LIMIT ?
+                """, r -> Tag.parse(r.getString(1)), repository, after(last), checkLimit(limit)));
+    }
+
+    @Override
+    public boolean repositoryExists(RepositoryName repository) {
+        return read(c -> exists(c, "SELECT 1 FROM repositories r WHERE r.name = ? AND " + HOLDS_CONTENT,
+                repository));
+    }
+
+    @Override
+    public List<RepositoryName> repositories(String last, int limit) {
+        return read(c -> query(c, """
+                SELECT r.name FROM repositories r
+                WHERE r.name > ? AND %s
+                ORDER BY r.name
+                LIMIT ?
+                """.formatted(HOLDS_CONTENT), r -> RepositoryName.parse(r.getString(1)),
+                after(last), checkLimit(limit)));
+    }
+
+    @Override
+    public List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType) {
+        String sql = ManifestRows.SELECT + "WHERE r.name = ? AND m.subject = ?"
+                + (artifactType == null ? "" : " AND m.artifact_type = ?")
+                + " ORDER BY m.digest, x.ordinal";
+        Object[] args = artifactType == null
+                ? new Object[] {repository, subject}
+                : new Object[] {repository, subject, artifactType};
+        return read(c -> manifests(c, sql, args));
+    }
+
+    /**
+     * {@inheritDoc} The start time is kept to the millisecond.
+     */
+    @Override
+    public void createUpload(UploadSession session) {
+        write(c -> update(c, "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)",
+                session.id(), session.repository(), session.startedAt().toEpochMilli()));
+    }
+
+    @Override
+    public Optional<UploadSession> upload(String id) {
+        return first(read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE id = ?",
+                r -> new UploadSession(r.getString(1), RepositoryName.parse(r.getString(2)),
+                        Instant.ofEpochMilli(r.getLong(3))), id)));
+    }
+
+    @Override
+    public void deleteUpload(String id) {
+        write(c -> update(c, "DELETE FROM uploads WHERE id = ?", id));
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new MetadataException("cannot close the metadata store", e);
+            }
+        }
+    }
+
+    private static int insertBlob(Connection c, Digest digest, long size) throws SQLException {
+        return update(c, """
+                INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (digest) DO NOTHING
+                """, digest, size, Instant.now().toEpochMilli());
+    }
+
+    private static void insertReferences(Connection c, long repositoryId, ManifestRecord manifest)
+            throws SQLException {
+        if (manifest.references().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO manifest_references (repository_id, manifest_digest, ordinal, reference_digest)
+                VALUES (?, ?, ?, ?)
+                """)) {
+            List<Digest> references = manifest.references();
+            for (int i = 0; i < references.size(); i++) {
+                bind(s, repositoryId, manifest.digest(), i, references.get(i));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** The id of a repository, created if new. */
+    private static long repositoryId(Connection c, RepositoryName repository) throws SQLException {
+        update(c, "INSERT INTO repositories (name) VALUES (?) ON CONFLICT (name) DO NOTHING", repository);
+        return query(c, "SELECT id FROM repositories WHERE name = ?", r -> r.getLong(1), repository).getFirst();
+    }
+
+    private static List<ManifestRecord> manifests(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            try (ResultSet rows = s.executeQuery()) {
+                return ManifestRows.read(rows);
+            }
+        }
+    }
+
+    /** {@code last} as a lower bound: every name sorts after the empty string. */
+    private static String after(String last) {
+        return last == null ? "" : last;
+    }
+
+    private static int checkLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("negative limit: " + limit);
+        }
+        return limit;
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new MetadataException("metadata read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
+            try {
+                T result = work.run(c);
+                // Switching auto-commit back on commits (JDBC). Connection.commit() would make
+                // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
+                // again while the connection sits idle in the pool.
+                c.setAutoCommit(true);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MetadataException("metadata write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection c, Exception failure) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            return s.executeUpdate();
+        }
+    }
+
+    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            try (ResultSet r = s.executeQuery()) {
+                List<T> results = new ArrayList<>();
+                while (r.next()) {
+                    results.add(row.map(r));
+                }
+                return results;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        return !query(c, sql, r -> Boolean.TRUE, args).isEmpty();
+    }
+
+    private static void bind(PreparedStatement s, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case null -> s.setNull(i + 1, Types.VARCHAR);
+                case Digest d -> s.setString(i + 1, d.toString());
+                case RepositoryName n -> s.setString(i + 1, n.value());
+                case Tag t -> s.setString(i + 1, t.value());
+                default -> s.setObject(i + 1, args[i]);
+            }
+        }
+    }
+}

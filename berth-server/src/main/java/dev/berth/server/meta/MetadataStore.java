@@ -1,0 +1,75 @@
+package dev.berth.server.meta;
+
+import dev.berth.spec.Digest;
+import dev.berth.spec.RepositoryName;
+import dev.berth.spec.Tag;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry's relational index: repositories, the blobs linked into each, manifests and their
+ * references, tags, referrers and upload sessions. Every method is one transaction; a manifest and
+ * its tag are written together, so a tag never points at a manifest that is not there.
+ *
+ * <p>Repositories come into being with their first linked blob or manifest. Pagination is lexical:
+ * {@code last} is exclusive and may be {@code null} for the first page.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** Records that a blob of {@code size} bytes is committed in the blob store (idempotent). */
+    void putBlob(Digest digest, long size);
+
+    /** The size of a committed blob, if the registry holds it in any repository. */
+    Optional<Long> blobSize(Digest digest);
+
+    /** Links a committed blob into a repository, creating the repository (idempotent). */
+    void linkBlob(RepositoryName repository, Digest digest);
+
+    boolean isBlobLinked(RepositoryName repository, Digest digest);
+
+    /** Removes a blob's link from a repository; {@code false} when it was not linked. */
+    boolean unlinkBlob(RepositoryName repository, Digest digest);
+
+    /** Up to {@code limit} repositories that have {@code digest} linked, in name order. */
+    List<RepositoryName> repositoriesWithBlob(Digest digest, int limit);
+
+    /**
+     * Stores a manifest in a repository and, when {@code tag} is not {@code null}, points the tag at
+     * it, in one transaction. The manifest's own bytes are linked as a blob of the repository. Putting
+     * the same manifest again is harmless; a tag moves to the newest manifest put with it.
+     */
+    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag);
+
+    Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
+
+    Optional<Digest> resolveTag(RepositoryName repository, Tag tag);
+
+    /** Deletes a manifest and every tag pointing at it; {@code false} when it was not there. */
+    boolean deleteManifest(RepositoryName repository, Digest digest);
+
+    /** Deletes one tag, leaving its manifest; {@code false} when the tag was not there. */
+    boolean deleteTag(RepositoryName repository, Tag tag);
+
+    /** Tags of a repository in lexical order after {@code last}, at most {@code limit}. */
+    List<Tag> tags(RepositoryName repository, String last, int limit);
+
+    boolean repositoryExists(RepositoryName repository);
+
+    /** Repositories in lexical order after {@code last}, at most {@code limit}. */
+    List<RepositoryName> repositories(String last, int limit);
+
+    /**
+     * Manifests of a repository whose {@code subject} is {@code subject}, in digest order, optionally
+     * only those of one artifact type ({@code null} for all).
+     */
+    List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType);
+
+    void createUpload(UploadSession session);
+
+    Optional<UploadSession> upload(String id);
+
+    void deleteUpload(String id);
+
+    @Override
+    void close();
+}

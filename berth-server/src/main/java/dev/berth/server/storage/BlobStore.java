@@ -1,0 +1,41 @@
+package dev.berth.server.storage;
+
+import dev.berth.spec.Digest;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * The content-addressed store: immutable blobs under their digest, plus an upload area where blobs are
+ * written before they have one. It knows nothing of repositories, links or tags; the metadata store
+ * does.
+ *
+ * <p>Contract for every implementation: a blob is visible under its digest only once complete and
+ * durable ({@link UploadWriter#commit} and {@link #write} are atomic), so a crash at any point leaves
+ * either the whole blob or nothing under a digest.
+ */
+public interface BlobStore {
+
+    /** The size of a committed blob, or empty. */
+    Optional<Long> size(Digest digest);
+
+    /** Where to read a committed blob from; empty when it is not there. */
+    Optional<BlobSource> source(Digest digest);
+
+    /** The whole content of a small committed blob such as a manifest. */
+    byte[] read(Digest digest);
+
+    /** Stores small content under its digest atomically; a no-op when it is already there. */
+    void write(Digest digest, byte[] content);
+
+    /** Removes a committed blob; {@code false} when it was not there. */
+    boolean delete(Digest digest);
+
+    /** Opens the upload {@code id} for appending, creating it empty when new. */
+    UploadWriter upload(String id);
+
+    /** Reads what an upload holds so far, e.g. to rebuild its hash after a restart. */
+    InputStream readUpload(String id);
+
+    /** Discards an upload; {@code false} when there was none. */
+    boolean cancelUpload(String id);
+}

@@ -1,0 +1,197 @@
+package dev.berth.server.storage;
+
+import dev.berth.spec.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Blobs as files under a root directory (layout in {@link StoragePaths}). A blob reaches its final
+ * name only by an atomic rename of a file that was fsynced first, and the directory is fsynced after,
+ * so a crash leaves either the whole blob or none.
+ */
+public final class FileBlobStore implements BlobStore {
+    private final StoragePaths paths;
+
+    public FileBlobStore(Path root) {
+        this.paths = new StoragePaths(root);
+        try {
+            Files.createDirectories(paths.uploads());
+            Files.createDirectories(paths.tmp());
+        } catch (IOException e) {
+            throw new StorageException("cannot create storage under " + root, e);
+        }
+    }
+
+    @Override
+    public Optional<Long> size(Digest digest) {
+        try {
+            return Optional.of(Files.size(paths.blob(digest)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("cannot stat " + digest, e);
+        }
+    }
+
+    @Override
+    public Optional<BlobSource> source(Digest digest) {
+        return size(digest).map(size -> new BlobSource.LocalFile(paths.blob(digest), size));
+    }
+
+    @Override
+    public byte[] read(Digest digest) {
+        try {
+            return Files.readAllBytes(paths.blob(digest));
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + digest, e);
+        }
+    }
+
+    @Override
+    public void write(Digest digest, byte[] content) {
+        if (size(digest).isPresent()) {
+            return;
+        }
+        try {
+            Path tmp = Files.createTempFile(paths.tmp(), "put-", "");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            moveIntoPlace(tmp, paths.blob(digest));
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + digest, e);
+        }
+    }
+
+    @Override
+    public boolean delete(Digest digest) {
+        try {
+            return Files.deleteIfExists(paths.blob(digest));
+        } catch (IOException e) {
+            throw new StorageException("cannot delete " + digest, e);
+        }
+    }
+
+    @Override
+    public UploadWriter upload(String id) {
+        try {
+            Path file = paths.upload(id);
+            return new FileUploadWriter(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new StorageException("cannot open upload " + id, e);
+        }
+    }
+
+    @Override
+    public InputStream readUpload(String id) {
+        try {
+            return Files.newInputStream(paths.upload(id));
+        } catch (NoSuchFileException e) {
+            return InputStream.nullInputStream();
+        } catch (IOException e) {
+            throw new StorageException("cannot read upload " + id, e);
+        }
+    }
+
+    @Override
+    public boolean cancelUpload(String id) {
+        try {
+            return Files.deleteIfExists(paths.upload(id));
+        } catch (IOException e) {
+            throw new StorageException("cannot delete upload " + id, e);
+        }
+    }
+
+    /** Renames a durable file to its final name, then makes the rename itself durable. */
+    private static void moveIntoPlace(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(source);
+            return;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("storage root must be on one filesystem", e);
+        }
+        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private final class FileUploadWriter implements UploadWriter {
+        private final Path file;
+        private final FileChannel channel;
+
+        FileUploadWriter(Path file, FileChannel channel) throws IOException {
+            this.file = file;
+            this.channel = channel;
+            channel.position(channel.size());
+        }
+
+        @Override
+        public long size() {
+            try {
+                return channel.size();
+            } catch (IOException e) {
+                throw new StorageException("cannot stat upload " + file.getFileName(), e);
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer data) {
+            try {
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot append to upload " + file.getFileName(), e);
+            }
+        }
+
+        @Override
+        public void truncate(long size) {
+            try {
+                channel.truncate(size);
+                channel.position(size);
+            } catch (IOException e) {
+                throw new StorageException("cannot truncate upload " + file.getFileName(), e);
+            }
+        }
+
+        @Override
+        public void commit(Digest digest) {
+            try {
+                channel.force(true);
+                channel.close();
+                Path target = paths.blob(digest);
+                if (Files.exists(target)) {
+                    Files.deleteIfExists(file);
+                } else {
+                    moveIntoPlace(file, target);
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot commit upload " + file.getFileName() + " as " + digest, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new StorageException("cannot close upload " + file.getFileName(), e);
+            }
+        }
+    }
+}
