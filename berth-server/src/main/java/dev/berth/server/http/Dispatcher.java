@@ -6,9 +6,12 @@ import dev.berth.spec.RegistryPath.Endpoint;
 import dev.berth.spec.RepositoryName;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
@@ -59,7 +62,32 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         RouteHandler handler = routes.find(endpoint, method).orElseThrow(() -> ErrorCode.UNSUPPORTED.exception(
                 method + " is not supported here; allowed: "
                         + routes.methods(endpoint).stream().map(HttpMethod::name).collect(Collectors.joining(", "))));
-        return handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), request.params(), body));
+        return handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), query(request.query()), body));
+    }
+
+    /**
+     * The query parameters, decoded leniently as Go's {@code url.ParseQuery} does for distribution: a
+     * pair that does not decode is dropped, so a bad escape reads as a missing parameter (a 4xx from
+     * the handler) rather than failing the whole request.
+     */
+    static MultiMap query(String rawQuery) {
+        MultiMap params = MultiMap.caseInsensitiveMultiMap();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (!key.isEmpty()) {
+                    params.add(key, value);
+                }
+            } catch (IllegalArgumentException malformed) {
+                // dropped, see above
+            }
+        }
+        return params;
     }
 
     private static String abbreviate(String path) {

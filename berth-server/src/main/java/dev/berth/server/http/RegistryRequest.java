@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,12 +83,15 @@ public final class RegistryRequest {
         return query.contains(name);
     }
 
-    /** The next piece of the streamed body, or {@code null} at its end. */
+    /**
+     * The next piece of the streamed body, or {@code null} at its end. A body cut short by the client
+     * is {@code BLOB_UPLOAD_INVALID}: the client's fault, not the registry's.
+     */
     public Buffer readBodyChunk() {
         try {
             return body.readChunk();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw ErrorCode.BLOB_UPLOAD_INVALID.exception("request body failed: " + e.getMessage());
         }
     }
 
@@ -106,7 +108,7 @@ public final class RegistryRequest {
                 out.write(chunk, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw ErrorCode.BLOB_UPLOAD_INVALID.exception("request body failed: " + e.getMessage());
         }
         return out.toByteArray();
     }

@@ -1,5 +1,7 @@
 package dev.berth.server.meta;
 
+import static java.util.Objects.requireNonNullElse;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.spec.Digest;
@@ -19,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -43,10 +47,10 @@ import org.sqlite.SQLiteDataSource;
  * manifest, tag or blob serialise on those rows; deleting a manifest cascades to its tags and references
  * through foreign keys, which also catches a tag moved onto it concurrently.
  *
- * <p><b>Catalog.</b> {@link #repositories} and {@link #repositoryExists} count a repository while it
- * holds at least one manifest or linked blob. One emptied by deletes and unlinks drops out of the
- * catalog; its row stays and is reused by its next push. Deleting a manifest keeps its bytes linked as a
- * blob of the repository, as pushing it linked them; garbage collection decides when they go.
+ * <p><b>Catalog.</b> A repository is listed while it holds a manifest or a linked blob (two primary-key
+ * probes per row of the name index). One emptied by deletes and unlinks drops out; its row stays and
+ * is reused by its next push. Deleting a manifest leaves its bytes linked as a blob of the repository,
+ * as pushing it linked them; garbage collection decides when they go.
  *
  * <p>All methods block on JDBC: call them from worker or virtual threads, never from an event loop.
  * Database failures surface as {@link MetadataException}.
@@ -55,13 +59,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     private static final int SQLITE_POOL_SIZE = 8;
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
     private static final String REPOSITORY_ID = "(SELECT id FROM repositories WHERE name = ?)";
-    /** Whether repository {@code r} holds a manifest or a linked blob: two primary-key probes. */
     private static final String HOLDS_CONTENT = """
             (EXISTS (SELECT 1 FROM manifests m WHERE m.repository_id = r.id)
              OR EXISTS (SELECT 1 FROM repository_blobs b WHERE b.repository_id = r.id))""";
 
     private final DataSource dataSource;
-    private final AutoCloseable owned;
+    private final HikariDataSource pool; // opened by this store, else null
+    private final Lock writer; // see Dialect.singleWriter
 
     /**
      * A store over a caller's data source, which stays the caller's to close. Migrates the schema first.
@@ -69,12 +73,13 @@ public final class JdbcMetadataStore implements MetadataStore {
      * SQLite connections should also begin transactions {@code IMMEDIATE}, as {@link #sqlite} sets up.
      */
     public JdbcMetadataStore(DataSource dataSource, Dialect dialect) {
-        this(migrate(dataSource, dialect), (AutoCloseable) null);
+        this(migrate(dataSource, dialect), null, dialect);
     }
 
-    private JdbcMetadataStore(DataSource dataSource, AutoCloseable owned) {
+    private JdbcMetadataStore(DataSource dataSource, HikariDataSource pool, Dialect dialect) {
         this.dataSource = dataSource;
-        this.owned = owned;
+        this.pool = pool;
+        this.writer = dialect.singleWriter() ? new ReentrantLock(true) : null;
     }
 
     /**
@@ -107,9 +112,14 @@ public final class JdbcMetadataStore implements MetadataStore {
         pool.setPoolName("berth-metadata");
         pool.setDataSource(sqlite);
         pool.setMaximumPoolSize(SQLITE_POOL_SIZE);
-        HikariDataSource dataSource = new HikariDataSource(pool);
+        HikariDataSource dataSource;
         try {
-            return new JdbcMetadataStore(migrate(dataSource, Dialect.SQLITE), dataSource);
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            throw new MetadataException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return new JdbcMetadataStore(migrate(dataSource, Dialect.SQLITE), dataSource, Dialect.SQLITE);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -137,15 +147,10 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<Long> blobSize(Digest digest) {
-        return first(read(c -> query(c, "SELECT size FROM blobs WHERE digest = ?", r -> r.getLong(1), digest)));
+        return read(c -> query(c, "SELECT size FROM blobs WHERE digest = ?", r -> r.getLong(1), digest))
+                .stream().findFirst();
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws dev.berth.spec.RegistryException {@link ErrorCode#BLOB_UNKNOWN} when the blob was never
-     *     {@linkplain #putBlob put}
-     */
     @Override
     public void linkBlob(RepositoryName repository, Digest digest) {
         write(c -> {
@@ -165,8 +170,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public boolean isBlobLinked(RepositoryName repository, Digest digest) {
         return read(c -> exists(c, """
-                SELECT 1 FROM repository_blobs
-                WHERE repository_id = %s AND digest = ?
+                SELECT 1 FROM repository_blobs WHERE repository_id = %s AND digest = ?
                 """.formatted(REPOSITORY_ID), repository, digest));
     }
 
@@ -226,18 +230,16 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
-        return first(read(c -> manifests(c, ManifestRows.SELECT + """
-                WHERE r.name = ? AND m.digest = ?
-                ORDER BY x.ordinal
-                """, repository, digest)));
+        return read(c -> select(c, ManifestRows.select("r.name = ? AND m.digest = ?"), ManifestRows::read,
+                repository, digest)).stream().findFirst();
     }
 
     @Override
     public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
-        return first(read(c -> query(c, """
+        return read(c -> query(c, """
                 SELECT t.digest FROM tags t JOIN repositories r ON r.id = t.repository_id
                 WHERE r.name = ? AND t.name = ?
-                """, r -> Digest.parse(r.getString(1)), repository, tag)));
+                """, r -> Digest.parse(r.getString(1)), repository, tag)).stream().findFirst();
     }
 
     @Override
@@ -262,7 +264,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 WHERE r.name = ? AND t.name > ?
                 ORDER BY t.name
                 LIMIT ?
-                """, r -> Tag.parse(r.getString(1)), repository, after(last), checkLimit(limit)));
+                """, r -> Tag.parse(r.getString(1)), repository, requireNonNullElse(last, ""), checkLimit(limit)));
     }
 
     @Override
@@ -279,23 +281,19 @@ public final class JdbcMetadataStore implements MetadataStore {
                 ORDER BY r.name
                 LIMIT ?
                 """.formatted(HOLDS_CONTENT), r -> RepositoryName.parse(r.getString(1)),
-                after(last), checkLimit(limit)));
+                requireNonNullElse(last, ""), checkLimit(limit)));
     }
 
     @Override
     public List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType) {
-        String sql = ManifestRows.SELECT + "WHERE r.name = ? AND m.subject = ?"
-                + (artifactType == null ? "" : " AND m.artifact_type = ?")
-                + " ORDER BY m.digest, x.ordinal";
+        String sql = ManifestRows.select("r.name = ? AND m.subject = ?"
+                + (artifactType == null ? "" : " AND m.artifact_type = ?"));
         Object[] args = artifactType == null
                 ? new Object[] {repository, subject}
                 : new Object[] {repository, subject, artifactType};
-        return read(c -> manifests(c, sql, args));
+        return read(c -> select(c, sql, ManifestRows::read, args));
     }
 
-    /**
-     * {@inheritDoc} The start time is kept to the millisecond.
-     */
     @Override
     public void createUpload(UploadSession session) {
         write(c -> update(c, "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)",
@@ -304,9 +302,9 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<UploadSession> upload(String id) {
-        return first(read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE id = ?",
+        return read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE id = ?",
                 r -> new UploadSession(r.getString(1), RepositoryName.parse(r.getString(2)),
-                        Instant.ofEpochMilli(r.getLong(3))), id)));
+                        Instant.ofEpochMilli(r.getLong(3))), id)).stream().findFirst();
     }
 
     @Override
@@ -316,12 +314,8 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
-        if (owned != null) {
-            try {
-                owned.close();
-            } catch (Exception e) {
-                throw new MetadataException("cannot close the metadata store", e);
-            }
+        if (pool != null) {
+            pool.close();
         }
     }
 
@@ -356,20 +350,6 @@ public final class JdbcMetadataStore implements MetadataStore {
         return query(c, "SELECT id FROM repositories WHERE name = ?", r -> r.getLong(1), repository).getFirst();
     }
 
-    private static List<ManifestRecord> manifests(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            try (ResultSet rows = s.executeQuery()) {
-                return ManifestRows.read(rows);
-            }
-        }
-    }
-
-    /** {@code last} as a lower bound: every name sorts after the empty string. */
-    private static String after(String last) {
-        return last == null ? "" : last;
-    }
-
     private static int checkLimit(int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit: " + limit);
@@ -377,18 +357,16 @@ public final class JdbcMetadataStore implements MetadataStore {
         return limit;
     }
 
-    private static <T> Optional<T> first(List<T> rows) {
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
-    }
-
-    @FunctionalInterface
     private interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    @FunctionalInterface
     private interface Row<T> {
         T map(ResultSet r) throws SQLException;
+    }
+
+    private interface Rows<T> {
+        T read(ResultSet r) throws SQLException;
     }
 
     private <T> T read(Work<T> work) {
@@ -400,6 +378,18 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     private <T> T write(Work<T> work) {
+        if (writer == null) {
+            return transaction(work);
+        }
+        writer.lock();
+        try {
+            return transaction(work);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private <T> T transaction(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
             try {
@@ -436,21 +426,27 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    private static <T> T select(Connection c, String sql, Rows<T> rows, Object... args) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, args);
             try (ResultSet r = s.executeQuery()) {
-                List<T> results = new ArrayList<>();
-                while (r.next()) {
-                    results.add(row.map(r));
-                }
-                return results;
+                return rows.read(r);
             }
         }
     }
 
+    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        return select(c, sql, r -> {
+            List<T> results = new ArrayList<>();
+            while (r.next()) {
+                results.add(row.map(r));
+            }
+            return results;
+        }, args);
+    }
+
     private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
-        return !query(c, sql, r -> Boolean.TRUE, args).isEmpty();
+        return select(c, sql, ResultSet::next, args);
     }
 
     private static void bind(PreparedStatement s, Object... args) throws SQLException {

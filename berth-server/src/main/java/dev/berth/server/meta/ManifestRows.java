@@ -11,28 +11,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * Maps manifest rows to {@link ManifestRecord}s. {@link #SELECT} joins each manifest to its references,
- * one row per reference (a single row with a null reference when there are none), so one statement,
- * and therefore one snapshot, reads a manifest whole.
- */
+/** Reads {@link ManifestRecord}s, each whole, with its references, in one statement and snapshot. */
 final class ManifestRows {
-    static final String SELECT = """
-            SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations,
-                   x.reference_digest
-            FROM manifests m
-            JOIN repositories r ON r.id = m.repository_id
-            LEFT JOIN manifest_references x
-                ON x.repository_id = m.repository_id AND x.manifest_digest = m.digest
-            """;
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> ANNOTATIONS = new TypeReference<>() {};
 
     private ManifestRows() {
     }
 
-    /** Reads rows of {@link #SELECT} ordered by manifest digest, then reference ordinal. */
+    /**
+     * A query for the manifests of {@code manifests m JOIN repositories r} that {@code where} picks,
+     * one row per reference (one with a null reference when there are none), in digest order, then
+     * reference order. The picked manifests are materialised first: left to itself, SQLite would walk
+     * the whole repository in digest order rather than look referrers up by subject and sort them.
+     */
+    static String select(String where) {
+        return """
+                WITH m AS MATERIALIZED (
+                    SELECT m.* FROM manifests m JOIN repositories r ON r.id = m.repository_id
+                    WHERE %s)
+                SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations,
+                       x.reference_digest
+                FROM m LEFT JOIN manifest_references x
+                    ON x.repository_id = m.repository_id AND x.manifest_digest = m.digest
+                ORDER BY m.digest, x.ordinal
+                """.formatted(where);
+    }
+
+    /** Reads the rows of a {@link #select} query. */
     static List<ManifestRecord> read(ResultSet rows) throws SQLException {
         List<ManifestRecord> manifests = new ArrayList<>();
         ManifestRecord head = null;

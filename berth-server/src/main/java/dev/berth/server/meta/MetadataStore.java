@@ -19,10 +19,18 @@ public interface MetadataStore extends AutoCloseable {
     /** Records that a blob of {@code size} bytes is committed in the blob store (idempotent). */
     void putBlob(Digest digest, long size);
 
-    /** The size of a committed blob, if the registry holds it in any repository. */
+    /**
+     * The size of a committed blob, if the registry holds it: recorded by {@link #putBlob} or as a
+     * manifest's bytes, whether or not a repository links it now.
+     */
     Optional<Long> blobSize(Digest digest);
 
-    /** Links a committed blob into a repository, creating the repository (idempotent). */
+    /**
+     * Links a committed blob into a repository, creating the repository (idempotent).
+     *
+     * @throws dev.berth.spec.RegistryException {@code BLOB_UNKNOWN} when the blob was never
+     *     {@linkplain #putBlob put}; nothing is created then
+     */
     void linkBlob(RepositoryName repository, Digest digest);
 
     boolean isBlobLinked(RepositoryName repository, Digest digest);
@@ -53,9 +61,13 @@ public interface MetadataStore extends AutoCloseable {
     /** Tags of a repository in lexical order after {@code last}, at most {@code limit}. */
     List<Tag> tags(RepositoryName repository, String last, int limit);
 
+    /** Whether {@code repository} would be listed by {@link #repositories}. */
     boolean repositoryExists(RepositoryName repository);
 
-    /** Repositories in lexical order after {@code last}, at most {@code limit}. */
+    /**
+     * Repositories in lexical order after {@code last}, at most {@code limit}: those that hold at least
+     * one manifest or linked blob. One emptied by deletes and unlinks drops out until its next push.
+     */
     List<RepositoryName> repositories(String last, int limit);
 
     /**
@@ -64,6 +76,7 @@ public interface MetadataStore extends AutoCloseable {
      */
     List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType);
 
+    /** Records a new upload session; its start time is kept to the millisecond. */
     void createUpload(UploadSession session);
 
     Optional<UploadSession> upload(String id);

@@ -108,6 +108,10 @@ abstract class MetadataStoreContract {
 
         assertThat(store.repositoryExists(ALPINE)).isFalse();
         assertThat(store.repositories(null, 10)).isEmpty();
+
+        store.putBlob(digest("layer"), 1);
+        store.linkBlob(ALPINE, digest("layer"));
+        assertThat(store.isBlobLinked(ALPINE, digest("layer"))).as("the failed write released its lock").isTrue();
     }
 
     @Test
