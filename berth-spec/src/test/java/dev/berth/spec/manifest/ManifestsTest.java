@@ -420,6 +420,12 @@ class ManifestsTest {
     }
 
     @Test
+    void rejectsDeepNestingWithoutOverflowingTheStack() {
+        String deep = OCI_MANIFEST.replace("\"value1\"", "[".repeat(100_000) + "]".repeat(100_000));
+        assertThat(codeOfParse(deep, null)).isEqualTo(ErrorCode.MANIFEST_INVALID);
+    }
+
+    @Test
     void rejectsInvalidUtf8() {
         byte[] content = bytes(OCI_MANIFEST.replace("value1", "valu?"));
         content[new String(content, StandardCharsets.UTF_8).indexOf("valu?") + 4] = (byte) 0xC3;

@@ -75,8 +75,14 @@ class Schema1ManifestTest {
                   }
                ]
             }""".formatted(LAYER_A, LAYER_B, LAYER_A);
-    /** Signed by docker 1.8 (from containers/image's test fixtures); containers/image computes the same digest. */
+    /**
+     * Written by docker 1.8, from containers/image's test fixtures, where its digest is the one below. Its
+     * signature does not verify (the fixture seems to have been edited after signing), so it serves for
+     * the layout, the digest and the key id only.
+     */
     static final String DOCKER_SIGNED = "v2s1-signed-by-docker.json";
+    /** Signed by libtrust, from openshift/origin's registry tests, which push it to a verifying registry. */
+    static final String LIBTRUST_SIGNED = "v2s1-signed-by-libtrust.json";
     static final Digest DOCKER_SIGNED_DIGEST =
             Digest.parse("sha256:7364fea9d84ee548ab67d4c46c6006289800c98de3fbf8c0a97138dfcc23f000");
     static final Path TESTKIT_FIXTURE = Path.of("/var/tmp/berth-fixtures/docker/busybox-v2s1/manifest.json");
@@ -123,10 +129,14 @@ class Schema1ManifestTest {
         return codeOf(() -> parse(content));
     }
 
-    static byte[] dockerSigned() throws IOException {
-        try (InputStream in = Schema1ManifestTest.class.getResourceAsStream(DOCKER_SIGNED)) {
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = Schema1ManifestTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         }
+    }
+
+    static byte[] dockerSigned() throws IOException {
+        return resource(DOCKER_SIGNED);
     }
 
     /** A signed document with these signatures in place of the ones {@link Schema1Manifest#sign} wrote. */
@@ -165,7 +175,7 @@ class Schema1ManifestTest {
         assertThat(signature.at("/header/alg").textValue()).isEqualTo("ES256");
         assertThat(signature.at("/header/jwk/kty").textValue()).isEqualTo("EC");
         assertThat(signature.at("/header/jwk/kid").textValue()).matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}");
-        assertThat(signature.at("/header/jwk/kid").textValue()).isEqualTo(PrettyJws.keyId(p256.getPublic()));
+        assertThat(signature.at("/header/jwk/kid").textValue()).isEqualTo(JsonWebKeys.keyId(p256.getPublic()));
         JsonNode format = JSON.readTree(Base64.getUrlDecoder().decode(signature.get("protected").textValue()));
         assertThat(format.get("formatLength").intValue()).isEqualTo(UNSIGNED.length() - 2);
         assertThat(format.get("formatTail").textValue()).isEqualTo("Cn0");
@@ -183,27 +193,33 @@ class Schema1ManifestTest {
     }
 
     @Test
-    void verifiesAManifestSignedByDocker() throws IOException {
-        Schema1Manifest manifest = (Schema1Manifest) Manifests.parse(dockerSigned(), MediaTypes.DOCKER_SCHEMA1_SIGNED);
-        assertThat(manifest.digest()).isEqualTo(DOCKER_SIGNED_DIGEST);
-        assertThat(manifest.name()).isEqualTo("mitr/busybox");
+    void verifiesASignatureMadeByLibtrust() throws IOException {
+        byte[] content = resource(LIBTRUST_SIGNED);
+        Schema1Manifest manifest = (Schema1Manifest) Manifests.parse(content, MediaTypes.DOCKER_SCHEMA1_SIGNED);
+        assertThat(manifest.name()).isEqualTo("nm/is");
         assertThat(manifest.tag()).isEqualTo("latest");
-        assertThat(manifest.fsLayers()).hasSize(3);
-        assertThat(manifest.blobs()).containsExactly(
-                Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"));
+        assertThat(manifest.architecture()).isEmpty();
+        assertThat(manifest.blobs()).extracting(Digest::toString).containsExactly(
+                "sha256:b2c5513bd934a7efb412c0dd965600b8cb00575b585eaff1cb980b69037fe6cd",
+                "sha256:2dde6f11a89463bf20dba3b47d8b3b6de7cdcc19e50634e95a18dd95c278768d");
+        assertThat(manifest.history()).containsExactly("{\"size\":18407936}", "{\"size\":19387392}");
+        assertThat(manifest.digest()).isEqualTo(Digest.sha256(bytes(text(Arrays.copyOf(content, 485)) + "\n}")));
+
+        String tampered = text(content).replace("\"tag\": \"latest\"", "\"tag\": \"latesu\"");
+        assertThat(codeOf(() -> Manifests.parse(bytes(tampered), null))).isEqualTo(ErrorCode.MANIFEST_UNVERIFIED);
     }
 
-    @Test
-    void computesLibtrustKeyIds() throws Exception {
-        JsonNode jwk = JSON.readTree(dockerSigned()).at("/signatures/0/header/jwk");
+    @ParameterizedTest
+    @ValueSource(strings = {DOCKER_SIGNED, LIBTRUST_SIGNED})
+    void computesLibtrustKeyIds(String fixture) throws Exception {
+        JsonNode jwk = JSON.readTree(resource(fixture)).at("/signatures/0/header/jwk");
         AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec("secp256r1"));
         ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("x").textValue())),
                 new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("y").textValue())));
         PublicKey key = KeyFactory.getInstance("EC")
                 .generatePublic(new ECPublicKeySpec(point, parameters.getParameterSpec(ECParameterSpec.class)));
-        assertThat(PrettyJws.keyId(key)).isEqualTo(jwk.get("kid").textValue())
-                .isEqualTo("OZ45:U3IG:TDOI:PMBD:NGP2:LDIW:II2U:PSBI:MMCZ:YZUP:TUUO:XPZT");
+        assertThat(JsonWebKeys.keyId(key)).isEqualTo(jwk.get("kid").textValue());
     }
 
     @Test
@@ -327,6 +343,17 @@ class Schema1ManifestTest {
 
         ArrayNode otherPayload = signaturesOf(signed(p256)).addAll(signaturesOf(text(Schema1Manifest.sign(bytes(UNSIGNED + "\n"), rsa))));
         assertThat(detailOf(() -> parse(withSignatures(UNSIGNED, otherPayload)))).isEqualTo("signatures[1] signs a different payload");
+    }
+
+    @Test
+    void limitsTheNumberOfSignatures() throws IOException {
+        ArrayNode many = JSON.createArrayNode();
+        for (int i = 0; i <= PrettyJws.MAX_SIGNATURES; i++) {
+            many.addAll(signaturesOf(signed(p256)));
+        }
+        assertThat(codeOfParse(withSignatures(UNSIGNED, many))).isEqualTo(ErrorCode.MANIFEST_UNVERIFIED);
+        many.remove(0);
+        assertThat(parse(withSignatures(UNSIGNED, many))).isInstanceOf(Schema1Manifest.class);
     }
 
     @Test
