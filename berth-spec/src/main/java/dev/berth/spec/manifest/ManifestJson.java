@@ -146,10 +146,14 @@ final class ManifestJson {
         if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 0) {
             throw invalid(where + ".size must be a non-negative integer");
         }
-        checkUrls(node, where);
+        List<String> urls = urls(node, where);
         checkData(node, where, digest, size.longValue());
-        return new Descriptor(mediaType, digest, size.longValue(), optionalMediaType(node, "artifactType", where).orElse(null),
-                annotations(node, where), platform(node, where));
+        Descriptor descriptor = new Descriptor(mediaType, digest, size.longValue(),
+                optionalMediaType(node, "artifactType", where).orElse(null), annotations(node, where), platform(node, where), urls);
+        if (descriptor.isForeign() && urls.isEmpty()) {
+            throw invalid(where + " is a foreign layer without urls");
+        }
+        return descriptor;
     }
 
     static Map<String, String> annotations(JsonNode object, String where) {
@@ -167,8 +171,10 @@ final class ManifestJson {
         return annotations;
     }
 
+    /** The blobs a registry must hold for an image: its config and layers, less foreign layers. */
     static List<Digest> distinct(Descriptor config, List<Descriptor> layers) {
-        return Stream.concat(Stream.of(config), layers.stream()).map(Descriptor::digest).distinct().toList();
+        return Stream.concat(Stream.of(config), layers.stream().filter(layer -> !layer.isForeign()))
+                .map(Descriptor::digest).distinct().toList();
     }
 
     static Map<String, String> immutable(Map<String, String> map) {
@@ -202,15 +208,19 @@ final class ManifestJson {
                 features);
     }
 
-    /** Foreign layers carry {@code urls}; they must be strings. */
-    private static void checkUrls(JsonNode descriptor, String where) {
-        if (has(descriptor, "urls")) {
-            for (JsonNode url : array(descriptor, "urls", where)) {
-                if (!url.isTextual()) {
-                    throw invalid(where + ".urls must hold strings");
-                }
-            }
+    /** Where a foreign layer can be fetched: absolute http(s) URLs, as distribution requires. */
+    private static List<String> urls(JsonNode descriptor, String where) {
+        if (!has(descriptor, "urls")) {
+            return List.of();
         }
+        List<String> urls = new ArrayList<>();
+        for (JsonNode url : array(descriptor, "urls", where)) {
+            if (!url.isTextual() || !(url.textValue().startsWith("http://") || url.textValue().startsWith("https://"))) {
+                throw invalid(where + ".urls must hold http or https URLs");
+            }
+            urls.add(url.textValue());
+        }
+        return urls;
     }
 
     /** Embedded {@code data} (OCI 1.1) must be base64 of exactly the content the descriptor names. */

@@ -206,7 +206,10 @@ class ManifestsTest {
         assertThat(manifest.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
         assertThat(manifest.digest()).isEqualTo(Digest.sha256(content));
         assertThat(manifest.config().mediaType()).isEqualTo(MediaTypes.DOCKER_CONFIG);
-        assertThat(manifest.blobs()).containsExactly(Digest.parse(CONFIG), Digest.parse(LAYER1), Digest.parse(LAYER2));
+        // layer 2 is a foreign layer with urls: clients fetch it elsewhere, the registry need not hold it
+        assertThat(manifest.layers().get(1).isForeign()).isTrue();
+        assertThat(manifest.layers().get(1).urls()).containsExactly("https://mcr.microsoft.com/v2/windows/blobs/x");
+        assertThat(manifest.blobs()).containsExactly(Digest.parse(CONFIG), Digest.parse(LAYER1));
         assertThat(manifest.children()).isEmpty();
         assertThat(manifest.subject()).isEmpty();
         assertThat(manifest.artifactType()).isEmpty();
@@ -388,7 +391,11 @@ class ManifestsTest {
         assertThat(detailOfParse(OCI_MANIFEST.replace("{\"org.opencontainers.image.title\": \"layer2\"}", "[]"), null))
                 .isEqualTo("layers[1].annotations must be an object");
         assertThat(detailOfParse(DOCKER_MANIFEST.replace("[\"https://mcr.microsoft.com/v2/windows/blobs/x\"]", "[1]"), null))
-                .isEqualTo("layers[1].urls must hold strings");
+                .isEqualTo("layers[1].urls must hold http or https URLs");
+        assertThat(detailOfParse(DOCKER_MANIFEST.replace("[\"https://mcr.microsoft.com/v2/windows/blobs/x\"]", "[\"file:///etc/passwd\"]"), null))
+                .isEqualTo("layers[1].urls must hold http or https URLs");
+        assertThat(detailOfParse(DOCKER_MANIFEST.replaceFirst(",\\s*\"urls\": \\[[^]]*]", ""), null))
+                .isEqualTo("layers[1] is a foreign layer without urls");
         assertThat(detailOfParse(OCI_INDEX.replace("\"architecture\": \"ppc64le\", ", ""), null))
                 .isEqualTo("manifests[0].platform.architecture is required");
         assertThat(detailOfParse(OCI_INDEX.replace("[\"win32k\"]", "\"win32k\""), null))
