@@ -27,16 +27,19 @@ public final class HttpFrontEnd implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-", 0).factory());
         try {
+            // Vert.x shares one socket between servers asking for the same port, except port 0: each of
+            // those binds a port of its own. Servers asking for the same negative port share one random port.
+            int listen = port == 0 ? -1 : port;
             int bound = port;
             if (port == 0) {
-                // Several servers can share a port only when it is known, so bind the first, then reuse its port.
-                var first = new RegistryVerticle(host, 0, routes, blocking);
+                // Bind the first to learn the port it got.
+                var first = new RegistryVerticle(host, listen, routes, blocking);
                 vertx.deployVerticle(first).await();
                 bound = first.actualPort();
                 loops--;
             }
             if (loops > 0) {
-                final int p = bound;
+                final int p = listen;
                 vertx.deployVerticle(() -> new RegistryVerticle(host, p, routes, blocking), new DeploymentOptions().setInstances(loops)).await();
             }
             return new HttpFrontEnd(vertx, blocking, bound);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ExecutorService;
 
 /** One event loop's HTTP server; several instances share the listening socket. */
@@ -34,8 +35,16 @@ final class RegistryVerticle extends VerticleBase {
                 .setHandle100ContinueAutomatically(true)
                 .setTcpNoDelay(true)
                 .setIdleTimeout(300);
-        server = vertx.createHttpServer(options).requestHandler(new Dispatcher(routes, blocking));
+        server = vertx.createHttpServer(options)
+                .requestHandler(new Dispatcher(routes, blocking))
+                .invalidRequestHandler(RegistryVerticle::invalidRequest);
         return server.listen();
+    }
+
+    /** Vert.x's own answer to a request it cannot decode (400, 414, 431), with the header every response carries. */
+    private static void invalidRequest(HttpServerRequest request) {
+        request.response().putHeader(Responder.API_VERSION_HEADER, Responder.API_VERSION);
+        HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
     }
 
     int actualPort() {

@@ -113,9 +113,16 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
-    /** Renames a durable file to its final name, then makes the rename itself durable. */
+    /**
+     * Renames a durable file to its final name, then makes the rename durable: the directory holding
+     * the name is synced, and so is its parent when the directory itself is new.
+     */
     private static void moveIntoPlace(Path source, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        Path dir = target.getParent();
+        boolean newDirectory = !Files.isDirectory(dir);
+        if (newDirectory) {
+            Files.createDirectories(dir);
+        }
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
@@ -124,8 +131,15 @@ public final class FileBlobStore implements BlobStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("storage root must be on one filesystem", e);
         }
-        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
+        syncDirectory(dir);
+        if (newDirectory) {
+            syncDirectory(dir.getParent());
+        }
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

@@ -1,17 +1,24 @@
 package dev.berth.server.it.fault;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A {@link ServerProcess} child JVM on a free loopback port, over a given data directory. {@link #kill}
  * is SIGKILL; {@link #close} makes sure the child is gone whatever happened.
+ *
+ * <p>Children run from a {@linkplain #snapshotClassPath snapshot} of the class path's directories, so
+ * every restart runs the same build even if {@code target/classes} is recompiled meanwhile.
  */
 final class ChildRegistry implements AutoCloseable {
     private static final long STARTUP_MILLIS = 30_000;
@@ -26,12 +33,15 @@ final class ChildRegistry implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a child and waits until it listens; retries on a new port if another process took the one picked. */
-    static ChildRegistry start(Path data, Path log) throws IOException, InterruptedException {
+    /**
+     * Starts a child and waits until it listens; retries on a new port if another process took the one
+     * picked.
+     */
+    static ChildRegistry start(String classPath, Path data, Path log) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             int port = freePort();
             ProcessBuilder builder = new ProcessBuilder(javaCommand(), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", classPath(), ServerProcess.class.getName(), data.toString(), Integer.toString(port))
+                    "-cp", classPath, ServerProcess.class.getName(), data.toString(), Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             ChildRegistry child = new ChildRegistry(builder.start(), port, log);
@@ -124,9 +134,30 @@ final class ChildRegistry implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** Surefire may run tests from a manifest-only jar; the real class path is then in its own property. */
-    private static String classPath() {
+    /**
+     * This JVM's class path with each directory (such as {@code target/classes}) copied under {@code into};
+     * jars are used in place. Surefire may run tests from a manifest-only jar, so its own property, which
+     * lists the real entries, comes first.
+     */
+    static String snapshotClassPath(Path into) throws IOException {
         String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        String classPath = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        Files.createDirectories(into);
+        List<String> entries = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.isDirectory(source)) {
+                entries.add(entry);
+                continue;
+            }
+            Path copy = into.resolve(Integer.toString(entries.size()));
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.copy(file, copy.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            entries.add(copy.toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 }

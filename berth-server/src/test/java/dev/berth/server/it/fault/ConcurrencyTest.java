@@ -304,7 +304,11 @@ class ConcurrencyTest {
                 try {
                     results.add(future.get(90, TimeUnit.SECONDS));
                 } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
+                    switch (e.getCause()) {
+                        case Exception cause -> throw cause;
+                        case Error cause -> throw cause;
+                        default -> throw e;
+                    }
                 }
             }
             return results;
