@@ -1,8 +1,10 @@
 package dev.berth.server;
 
+import dev.berth.server.auth.AccessController;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
 import dev.berth.server.http.HttpFrontEnd;
+import dev.berth.server.http.Pipeline;
 import dev.berth.server.meta.JdbcMetadataStore;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.registry.RegistryApi;
@@ -46,7 +48,8 @@ public final class BerthServer implements AutoCloseable {
             RegistryOptions options = new RegistryOptions(config.registry().deleteEnabled(),
                     config.registry().maxTagsPage(), config.registry().maxCatalogPage(),
                     RegistryOptions.defaults().manifestCacheBytes());
-            HttpFrontEnd http = HttpFrontEnd.start(addr.getHost(), addr.getPort(), RegistryApi.routes(blobs, meta, options));
+            HttpFrontEnd http = HttpFrontEnd.start(addr.getHost(), addr.getPort(),
+                    new Pipeline(RegistryApi.routes(blobs, meta, options), AccessController.open(), null));
             return new BerthServer(http, meta, addr.getHost());
         } catch (RuntimeException e) {
             meta.close();

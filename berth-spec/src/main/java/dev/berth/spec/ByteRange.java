@@ -25,13 +25,15 @@ public record ByteRange(long first, long last) {
 
     /**
      * Resolves a {@code Range} request header against a blob of {@code size} bytes. Several ranges or a
-     * malformed or unsatisfiable one are {@link ErrorCode#RANGE_INVALID} (416), as Go's
-     * {@code http.ServeContent} answers for distribution; a range past the end is clipped.
+     * malformed or unsatisfiable one are {@link ErrorCode#RANGE_INVALID} (416, with
+     * {@code Content-Range: bytes *&#47;size}), as Go's {@code http.ServeContent} answers for
+     * distribution; a range past the end is clipped.
      */
     public static ByteRange ofRequest(String header, long size) {
         Matcher m = REQUEST.matcher(header.strip());
         if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
-            throw ErrorCode.RANGE_INVALID.exception("unsupported range: " + Digest.abbreviate(header));
+            throw ErrorCode.RANGE_INVALID.exception("unsupported range: " + Digest.abbreviate(header))
+                    .withHeader("Content-Range", "bytes */" + size);
         }
         try {
             if (m.group(1).isEmpty()) {
@@ -65,8 +67,10 @@ public record ByteRange(long first, long last) {
         }
     }
 
+    /** 416, with the {@code Content-Range: bytes *&#47;size} that tells the client the real length. */
     private static RegistryException unsatisfiable(String header, long size) {
-        return ErrorCode.RANGE_INVALID.exception("range " + Digest.abbreviate(header) + " not satisfiable for size " + size);
+        return ErrorCode.RANGE_INVALID.exception("range " + Digest.abbreviate(header) + " not satisfiable for size " + size)
+                .withHeader("Content-Range", "bytes */" + size);
     }
 
     /** {@code bytes 0-99/1234}, for a 206 response. */

@@ -1,6 +1,11 @@
 package dev.berth.server.http;
 
+import dev.berth.server.auth.AccessController;
+import dev.berth.server.auth.Grant;
+import dev.berth.server.auth.RequiredAccess;
+import dev.berth.server.ratelimit.PullRateLimiter;
 import dev.berth.spec.ErrorCode;
+import dev.berth.spec.RegistryException;
 import dev.berth.spec.RegistryPath;
 import dev.berth.spec.RegistryPath.Endpoint;
 import dev.berth.spec.RepositoryName;
@@ -10,8 +15,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
@@ -22,10 +31,14 @@ import java.util.stream.Collectors;
  */
 final class Dispatcher implements Handler<HttpServerRequest> {
     private final Routes routes;
+    private final AccessController access;
+    private final PullRateLimiter limiter;
     private final ExecutorService blocking;
 
-    Dispatcher(Routes routes, ExecutorService blocking) {
-        this.routes = routes;
+    Dispatcher(Pipeline pipeline, ExecutorService blocking) {
+        this.routes = pipeline.routes();
+        this.access = pipeline.access();
+        this.limiter = pipeline.limiter();
         this.blocking = blocking;
     }
 
@@ -54,40 +67,43 @@ final class Dispatcher implements Handler<HttpServerRequest> {
     }
 
     private Reply route(HttpServerRequest request, RequestBody body) {
+        HttpMethod method = request.method();
+        MultiMap query = QueryString.parse(request.query());
+        InetAddress source = source(request);
+        Optional<Map<HttpMethod, RouteHandler>> outside = routes.outside(request.path());
+        if (outside.isPresent()) {
+            RouteHandler handler = Optional.ofNullable(outside.get().get(method))
+                    .orElseThrow(() -> unsupported(method, outside.get().keySet()));
+            return handler.handle(new RegistryRequest(method, null, null, request.headers(), query, body, null, source));
+        }
         RegistryPath path = RegistryPath.match(request.path())
                 .orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("no such endpoint: " + abbreviate(request.path())));
         RepositoryName name = path.name() == null ? null : RepositoryName.parse(path.name());
         Endpoint endpoint = path.endpoint();
-        HttpMethod method = request.method();
-        RouteHandler handler = routes.find(endpoint, method).orElseThrow(() -> ErrorCode.UNSUPPORTED.exception(
-                method + " is not supported here; allowed: "
-                        + routes.methods(endpoint).stream().map(HttpMethod::name).collect(Collectors.joining(", "))));
-        return handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), query(request.query()), body));
+        RouteHandler handler = routes.find(endpoint, method).orElseThrow(() -> unsupported(method, routes.methods(endpoint)));
+        RequiredAccess required = RequiredAccess.of(endpoint, method, name, Optional.ofNullable(query.get("from")));
+        Grant grant = access.authorize(request.getHeader("Authorization"), source, required);
+        boolean limited = limiter != null && endpoint == Endpoint.MANIFEST && (method == HttpMethod.GET || method == HttpMethod.HEAD);
+        Map<String, String> limits = limited ? limiter.admit(grant.principal(), source) : Map.of();
+        Reply reply = handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), query, body, grant, source));
+        if (limited && method == HttpMethod.GET && reply.status() == 200) {
+            limits = limiter.take(grant.principal(), source); // only manifests served count, as on Docker Hub
+        }
+        return reply.withHeaders(limits);
     }
 
-    /**
-     * The query parameters, decoded leniently as Go's {@code url.ParseQuery} does for distribution: a
-     * pair that does not decode is dropped, so a bad escape reads as a missing parameter (a 4xx from
-     * the handler) rather than failing the whole request.
-     */
-    static MultiMap query(String rawQuery) {
-        MultiMap params = MultiMap.caseInsensitiveMultiMap();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return params;
+    private static RegistryException unsupported(HttpMethod method, Set<HttpMethod> allowed) {
+        return ErrorCode.UNSUPPORTED.exception(method + " is not supported here; allowed: "
+                + allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+    }
+
+    private static InetAddress source(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        try {
+            return InetAddress.getByName(remote == null || remote.hostAddress() == null ? "0.0.0.0" : remote.hostAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("unparseable peer address " + remote, e);
         }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            try {
-                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!key.isEmpty()) {
-                    params.add(key, value);
-                }
-            } catch (IllegalArgumentException malformed) {
-                // dropped, see above
-            }
-        }
-        return params;
     }
 
     private static String abbreviate(String path) {

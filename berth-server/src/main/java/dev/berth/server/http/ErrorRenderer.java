@@ -20,6 +20,9 @@ final class ErrorRenderer {
     }
 
     static Reply render(Throwable failure, String requestLine) {
+        if (failure instanceof ErrorReply own) {
+            return own.reply();
+        }
         RegistryException error = switch (failure) {
             case RegistryException e -> e;
             default -> {
@@ -33,7 +36,8 @@ final class ErrorRenderer {
         if (error.detail() != null) {
             entry.put("detail", error.detail());
         }
-        return Reply.status(error.code().httpStatus())
-                .json(Json.write(Map.of("errors", List.of(entry))));
+        Reply.Builder reply = Reply.status(error.code().httpStatus());
+        error.headers().forEach(reply::header);
+        return reply.json(Json.write(Map.of("errors", List.of(entry))));
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The HTTP side of a running registry: a Vert.x instance with one server per event loop, all
- * dispatching into the same {@link Routes}, and the virtual-thread executor that handlers run on.
+ * dispatching into the same {@link Pipeline}, and the virtual-thread executor that handlers run on.
  */
 public final class HttpFrontEnd implements AutoCloseable {
     private final Vertx vertx;
@@ -22,7 +22,7 @@ public final class HttpFrontEnd implements AutoCloseable {
     }
 
     /** Starts listening on {@code host:port} ({@code port} 0 picks a free one) and waits until it does. */
-    public static HttpFrontEnd start(String host, int port, Routes routes) {
+    public static HttpFrontEnd start(String host, int port, Pipeline pipeline) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-", 0).factory());
@@ -33,14 +33,14 @@ public final class HttpFrontEnd implements AutoCloseable {
             int bound = port;
             if (port == 0) {
                 // Bind the first to learn the port it got.
-                var first = new RegistryVerticle(host, listen, routes, blocking);
+                var first = new RegistryVerticle(host, listen, pipeline, blocking);
                 vertx.deployVerticle(first).await();
                 bound = first.actualPort();
                 loops--;
             }
             if (loops > 0) {
                 final int p = listen;
-                vertx.deployVerticle(() -> new RegistryVerticle(host, p, routes, blocking), new DeploymentOptions().setInstances(loops)).await();
+                vertx.deployVerticle(() -> new RegistryVerticle(host, p, pipeline, blocking), new DeploymentOptions().setInstances(loops)).await();
             }
             return new HttpFrontEnd(vertx, blocking, bound);
         } catch (RuntimeException e) {

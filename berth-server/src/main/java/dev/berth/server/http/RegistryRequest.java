@@ -1,5 +1,6 @@
 package dev.berth.server.http;
 
+import dev.berth.server.auth.Grant;
 import dev.berth.spec.Digest;
 import dev.berth.spec.ErrorCode;
 import dev.berth.spec.Identifier;
@@ -9,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,14 +26,29 @@ public final class RegistryRequest {
     private final MultiMap headers;
     private final MultiMap query;
     private final RequestBody body;
+    private final Grant grant;
+    private final InetAddress source;
 
-    RegistryRequest(HttpMethod method, RepositoryName name, String last, MultiMap headers, MultiMap query, RequestBody body) {
+    RegistryRequest(HttpMethod method, RepositoryName name, String last, MultiMap headers, MultiMap query,
+            RequestBody body, Grant grant, InetAddress source) {
         this.method = method;
         this.name = name;
         this.last = last;
         this.headers = headers;
         this.query = query;
         this.body = body;
+        this.grant = grant;
+        this.source = source;
+    }
+
+    /** What the caller was granted; {@code null} outside the registry API. */
+    public Grant grant() {
+        return grant;
+    }
+
+    /** The client's address. */
+    public InetAddress source() {
+        return source;
     }
 
     public HttpMethod method() {
@@ -81,6 +98,11 @@ public final class RegistryRequest {
 
     public boolean hasQuery(String name) {
         return query.contains(name);
+    }
+
+    /** Every value of a query parameter that may be repeated, such as {@code scope}. */
+    public List<String> queryAll(String name) {
+        return query.getAll(name);
     }
 
     /**

@@ -14,14 +14,14 @@ final class RegistryVerticle extends VerticleBase {
 
     private final String host;
     private final int port;
-    private final Routes routes;
+    private final Pipeline pipeline;
     private final ExecutorService blocking;
     private HttpServer server;
 
-    RegistryVerticle(String host, int port, Routes routes, ExecutorService blocking) {
+    RegistryVerticle(String host, int port, Pipeline pipeline, ExecutorService blocking) {
         this.host = host;
         this.port = port;
-        this.routes = routes;
+        this.pipeline = pipeline;
         this.blocking = blocking;
     }
 
@@ -36,7 +36,7 @@ final class RegistryVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setIdleTimeout(300);
         server = vertx.createHttpServer(options)
-                .requestHandler(new Dispatcher(routes, blocking))
+                .requestHandler(new Dispatcher(pipeline, blocking))
                 .invalidRequestHandler(RegistryVerticle::invalidRequest);
         return server.listen();
     }

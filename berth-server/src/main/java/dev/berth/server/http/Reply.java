@@ -34,6 +34,13 @@ public record Reply(int status, Map<String, String> headers, Body body) {
     public record FileRegion(Path path, long offset, long length) implements Body {
     }
 
+    /** This reply with more headers, which replace same-named ones. */
+    public Reply withHeaders(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new Reply(status, all, body);
+    }
+
     public static Builder status(int status) {
         return new Builder(status);
     }

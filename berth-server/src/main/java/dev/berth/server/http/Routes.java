@@ -16,6 +16,7 @@ import java.util.Set;
  */
 public final class Routes {
     private final Map<Endpoint, Map<HttpMethod, RouteHandler>> table = new EnumMap<>(Endpoint.class);
+    private final Map<String, Map<HttpMethod, RouteHandler>> outside = new LinkedHashMap<>();
 
     public Routes add(Endpoint endpoint, HttpMethod method, RouteHandler handler) {
         RouteHandler previous = table.computeIfAbsent(endpoint, e -> new LinkedHashMap<>()).putIfAbsent(method, handler);
@@ -23,6 +24,25 @@ public final class Routes {
             throw new IllegalStateException(method + " " + endpoint + " registered twice");
         }
         return this;
+    }
+
+    /**
+     * Adds a route outside the registry API, at an exact path (the token endpoint). Its handler does
+     * its own authentication: the registry's access control does not apply.
+     */
+    public Routes addOutside(String path, HttpMethod method, RouteHandler handler) {
+        if (path.startsWith("/v2")) {
+            throw new IllegalArgumentException(path + " belongs to the registry API");
+        }
+        RouteHandler previous = outside.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+        if (previous != null) {
+            throw new IllegalStateException(method + " " + path + " registered twice");
+        }
+        return this;
+    }
+
+    Optional<Map<HttpMethod, RouteHandler>> outside(String path) {
+        return Optional.ofNullable(outside.get(path));
     }
 
     Optional<RouteHandler> find(Endpoint endpoint, HttpMethod method) {

@@ -2,15 +2,10 @@ package dev.berth.server.meta;
 
 import static java.util.Objects.requireNonNullElse;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.berth.spec.Digest;
 import dev.berth.spec.ErrorCode;
 import dev.berth.spec.RepositoryName;
 import dev.berth.spec.Tag;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,19 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The {@link MetadataStore}: plain JDBC, the same SQL on SQLite and PostgreSQL, the schema in Flyway
  * migrations under {@code db/migration} and the few differences in a {@link Dialect}.
  *
  * <pre>{@code
- * try (MetadataStore meta = JdbcMetadataStore.sqlite(Path.of("berth-data/metadata.db"))) {
+ * try (MetadataStore meta = JdbcMetadataStore.sqlite(Path.of("berth-data/berth.db"))) {
  *     meta.putBlob(layer, 3_145_728);
  *     meta.linkBlob(RepositoryName.parse("library/alpine"), layer);
  * }
@@ -56,88 +46,43 @@ import org.sqlite.SQLiteDataSource;
  * Database failures surface as {@link MetadataException}.
  */
 public final class JdbcMetadataStore implements MetadataStore {
-    private static final int SQLITE_POOL_SIZE = 8;
-    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
     private static final String REPOSITORY_ID = "(SELECT id FROM repositories WHERE name = ?)";
     private static final String HOLDS_CONTENT = """
             (EXISTS (SELECT 1 FROM manifests m WHERE m.repository_id = r.id)
              OR EXISTS (SELECT 1 FROM repository_blobs b WHERE b.repository_id = r.id))""";
 
-    private final DataSource dataSource;
-    private final HikariDataSource pool; // opened by this store, else null
-    private final Lock writer; // see Dialect.singleWriter
+    private final Database db;
+    private final boolean ownsDatabase;
+
+    /**
+     * A store over a shared {@link Database}, which stays the caller's to close: closing this store
+     * leaves it open for the other stores on it.
+     */
+    public JdbcMetadataStore(Database db) {
+        this(db, false);
+    }
 
     /**
      * A store over a caller's data source, which stays the caller's to close. Migrates the schema first.
      * Connections must start in auto-commit mode and enforce foreign keys (SQLite: {@code foreign_keys=ON});
-     * SQLite connections should also begin transactions {@code IMMEDIATE}, as {@link #sqlite} sets up.
+     * SQLite connections should also begin transactions {@code IMMEDIATE}, as {@link Database#sqlite} sets up.
      */
     public JdbcMetadataStore(DataSource dataSource, Dialect dialect) {
-        this(migrate(dataSource, dialect), null, dialect);
+        this(Database.of(dataSource, dialect), false);
     }
 
-    private JdbcMetadataStore(DataSource dataSource, HikariDataSource pool, Dialect dialect) {
-        this.dataSource = dataSource;
-        this.pool = pool;
-        this.writer = dialect.singleWriter() ? new ReentrantLock(true) : null;
+    private JdbcMetadataStore(Database db, boolean ownsDatabase) {
+        this.db = db;
+        this.ownsDatabase = ownsDatabase;
     }
 
     /**
-     * Opens (creating it and its directory if needed) and migrates an SQLite database, behind a pool of
-     * 8 connections that {@link #close} shuts down.
-     *
-     * <p>The journal is a WAL, so readers never block the writer or each other, with
-     * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
-     * survives a power loss. ({@code NORMAL} would only keep the database consistent, and could lose the
-     * last commits.) Transactions begin {@code IMMEDIATE}, a busy connection waits up to 30 s for the
-     * lock, and foreign keys are enforced.
+     * A store alone on its own SQLite database (see {@link Database#sqlite}), which {@link #close}
+     * closes. To share the file with other stores, open the {@link Database} and use
+     * {@link #JdbcMetadataStore(Database)}.
      */
     public static JdbcMetadataStore sqlite(Path databaseFile) {
-        Path file = databaseFile.toAbsolutePath();
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
-        config.enforceForeignKeys(true);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        SQLiteDataSource sqlite = new SQLiteDataSource(config);
-        sqlite.setUrl("jdbc:sqlite:" + file);
-
-        HikariConfig pool = new HikariConfig();
-        pool.setPoolName("berth-metadata");
-        pool.setDataSource(sqlite);
-        pool.setMaximumPoolSize(SQLITE_POOL_SIZE);
-        HikariDataSource dataSource;
-        try {
-            dataSource = new HikariDataSource(pool);
-        } catch (RuntimeException e) {
-            throw new MetadataException("cannot open " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return new JdbcMetadataStore(migrate(dataSource, Dialect.SQLITE), dataSource, Dialect.SQLITE);
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
-        }
-    }
-
-    private static DataSource migrate(DataSource dataSource, Dialect dialect) {
-        try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .placeholders(dialect.placeholders())
-                    .load()
-                    .migrate();
-            return dataSource;
-        } catch (RuntimeException e) {
-            throw new MetadataException("cannot migrate the metadata schema: " + e.getMessage(), e);
-        }
+        return new JdbcMetadataStore(Database.sqlite(databaseFile), true);
     }
 
     @Override
@@ -312,10 +257,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         write(c -> update(c, "DELETE FROM uploads WHERE id = ?", id));
     }
 
+    /** Closes the database if {@link #sqlite} opened it for this store alone. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.close();
+        if (ownsDatabase) {
+            db.close();
         }
     }
 
@@ -357,10 +303,6 @@ public final class JdbcMetadataStore implements MetadataStore {
         return limit;
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     private interface Row<T> {
         T map(ResultSet r) throws SQLException;
     }
@@ -369,54 +311,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         T read(ResultSet r) throws SQLException;
     }
 
-    private <T> T read(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new MetadataException("metadata read failed: " + e.getMessage(), e);
-        }
+    private <T> T read(Database.Work<T> work) {
+        return db.read(work);
     }
 
-    private <T> T write(Work<T> work) {
-        if (writer == null) {
-            return transaction(work);
-        }
-        writer.lock();
-        try {
-            return transaction(work);
-        } finally {
-            writer.unlock();
-        }
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
-            try {
-                T result = work.run(c);
-                // Switching auto-commit back on commits (JDBC). Connection.commit() would make
-                // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
-                // again while the connection sits idle in the pool.
-                c.setAutoCommit(true);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new MetadataException("metadata write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void rollback(Connection c, Exception failure) {
-        try {
-            if (!c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
+    private <T> T write(Database.Work<T> work) {
+        return db.write(work);
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

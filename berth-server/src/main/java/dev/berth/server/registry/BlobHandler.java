@@ -63,6 +63,7 @@ final class BlobHandler {
         return Reply.status(206)
                 .header("Content-Type", MediaTypes.OCTET_STREAM)
                 .header("Docker-Content-Digest", digest)
+                .header("ETag", "\"" + digest + "\"")
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Range", bytes.contentRange(size))
                 .file(file.path(), bytes.first(), bytes.length());

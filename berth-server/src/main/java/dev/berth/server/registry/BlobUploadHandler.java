@@ -1,5 +1,6 @@
 package dev.berth.server.registry;
 
+import dev.berth.server.auth.Grant;
 import dev.berth.server.http.RegistryRequest;
 import dev.berth.server.http.Reply;
 import dev.berth.server.http.Routes;
@@ -11,6 +12,7 @@ import dev.berth.spec.ErrorCode;
 import dev.berth.spec.RegistryPath;
 import dev.berth.spec.RegistryPath.Endpoint;
 import dev.berth.spec.RepositoryName;
+import dev.berth.spec.auth.Scope;
 import io.vertx.core.http.HttpMethod;
 import java.util.Optional;
 
@@ -22,6 +24,7 @@ import java.util.Optional;
  * holding the blob), which fall back to a new session when nothing can be mounted.
  */
 final class BlobUploadHandler {
+    private static final int MOUNT_CANDIDATES = 100;
     private final Uploads uploads;
     private final MetadataStore meta;
 
@@ -43,7 +46,8 @@ final class BlobUploadHandler {
         Optional<String> mount = request.query("mount", ErrorCode.DIGEST_INVALID);
         if (mount.isPresent()) {
             Digest digest = Digest.parse(mount.get());
-            if (mountable(digest, request.query("from", ErrorCode.NAME_INVALID).map(RepositoryName::parse))) {
+            Optional<RepositoryName> from = request.query("from", ErrorCode.NAME_INVALID).map(RepositoryName::parse);
+            if (mountable(digest, from, request.grant())) {
                 meta.linkBlob(name, digest);
                 return created(name, digest);
             }
@@ -62,10 +66,20 @@ final class BlobUploadHandler {
                 .empty();
     }
 
-    /** Whether {@code digest} can be linked without an upload: it is in {@code from}, or anywhere when no source is named. */
-    private boolean mountable(Digest digest, Optional<RepositoryName> from) {
-        return from.map(source -> meta.isBlobLinked(source, digest))
-                .orElseGet(() -> !meta.repositoriesWithBlob(digest, 1).isEmpty());
+    /**
+     * Whether {@code digest} can be linked without an upload: it is in {@code from}, or, when no source
+     * is named, in any repository; either way only in one the caller may pull from, so a mount never
+     * reveals content the caller could not read.
+     */
+    private boolean mountable(Digest digest, Optional<RepositoryName> from, Grant grant) {
+        if (from.isPresent()) {
+            return readable(from.get(), grant) && meta.isBlobLinked(from.get(), digest);
+        }
+        return meta.repositoriesWithBlob(digest, MOUNT_CANDIDATES).stream().anyMatch(source -> readable(source, grant));
+    }
+
+    private static boolean readable(RepositoryName repository, Grant grant) {
+        return grant.allows(Scope.repository(repository.value(), "pull"));
     }
 
     private Reply status(RegistryRequest request) {

@@ -293,6 +293,39 @@ class BadInputTest {
         assertThat(Api.json(twoFilters).get("errors").get(0).get("code").asText()).isNotBlank();
     }
 
+    static Stream<String> oddValues() {
+        return Stream.of("%00", "%FF%FE", "%E2%80%AE", "'%20OR%201=1--", "%25", "a%2Fb", "x".repeat(4000));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddValues")
+    void oddPaginationCursorsAndFiltersAreJustValues(String value) {
+        HttpResponse<byte[]> tags = api.get("/v2/" + repo() + "/tags/list?last=" + value);
+        assertThat(tags.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> catalog = api.get("/v2/_catalog?last=" + value);
+        assertThat(catalog.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> referrers = api.get("/v2/" + repo() + "/referrers/" + image.digest() + "?artifactType=" + value + "&last=" + value);
+        assertThat(referrers.statusCode()).isEqualTo(200);
+        assertThat(Api.json(referrers).get("manifests")).isEmpty();
+    }
+
+    @Test
+    void oddHeaderValuesAreHarmless() {
+        String manifest = "/v2/" + repo() + "/manifests/v1";
+        String blob = "/v2/" + repo() + "/blobs/" + image.layer().digest();
+        assertThat(api.get(manifest, "Accept", "").statusCode()).isEqualTo(200);
+        assertThat(api.get(manifest, "Accept", ",,;,").statusCode()).isEqualTo(200);
+        assertThat(api.get(manifest, "Accept", ";q=1").statusCode()).isEqualTo(200);
+        assertThat(api.get(manifest, "If-None-Match", "").statusCode()).isEqualTo(200);
+        assertThat(api.get(manifest, "If-None-Match", "\"").statusCode()).isEqualTo(200);
+        assertThat(api.get(blob, "If-None-Match", "W/").statusCode()).isEqualTo(200);
+        assertThat(api.get(blob, "Accept", "\u00e9/\u00e9").statusCode()).isEqualTo(200);
+        assertError(api.get(blob, "Range", "bytes=\u00e9-"), 416, "RANGE_INVALID");
+        assertThat(Images.putManifest(api, repo(), "odd", ";;;", image.manifest()).statusCode()).isEqualTo(201);
+        assertError(Images.putManifest(api, repo(), "odd", MediaTypes.OCI_INDEX + ";" + MediaTypes.OCI_MANIFEST, image.manifest()), 400,
+                "MANIFEST_INVALID");
+    }
+
     @Test
     void unknownQueryParametersAreIgnored() {
         assertThat(api.get("/v2/" + repo() + "/tags/list?foo=bar&n=5&baz").statusCode()).isEqualTo(200);

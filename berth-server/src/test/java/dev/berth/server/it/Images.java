@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.spec.Digest;
 import dev.berth.spec.MediaTypes;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,8 +62,8 @@ final class Images {
     static Blob randomBlob(long seed, int size) {
         try (InputStream in = new PatternStream(seed, size)) {
             return blob(in.readAllBytes());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -275,8 +277,8 @@ final class Images {
                 while ((n = in.read(buffer)) > 0) {
                     sha256.update(buffer, 0, n);
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             return Digest.of(sha256.digest());
         }

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/<name>/manifests/<reference>}: every manifest type, validation, negotiation, deletes. */
@@ -219,6 +220,50 @@ class ManifestApiTest {
         HttpResponse<byte[]> byDigest = putManifest(api, repo, payloadDigest.toString(), MediaTypes.DOCKER_SCHEMA1, signed);
         assertThat(byDigest.statusCode()).isEqualTo(201);
         assertThat(header(byDigest, "Docker-Content-Digest")).isEqualTo(payloadDigest.toString());
+    }
+
+    @Test
+    void schema1SignedWithP384OrRsaIsAccepted() throws GeneralSecurityException {
+        String repo = Api.uniqueRepository("schema1");
+        Blob layer = Images.pushBlob(api, repo, Images.randomBlob(35, 300));
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+
+        for (KeyPair key : new KeyPair[] {ec.generateKeyPair(), rsa.generateKeyPair()}) {
+            String tag = key.getPublic().getAlgorithm().toLowerCase(java.util.Locale.ROOT);
+            byte[] signed = Schema1Manifest.sign(unsignedSchema1(repo, tag, layer.digest()), key);
+            HttpResponse<byte[]> put = putManifest(api, repo, tag, MediaTypes.DOCKER_SCHEMA1_SIGNED, signed);
+            assertThat(put.statusCode()).as("%s: %s", tag, new String(put.body(), UTF_8)).isEqualTo(201);
+            assertThat(api.get(manifestPath(repo, tag)).body()).isEqualTo(signed);
+        }
+    }
+
+    /**
+     * A digest names content: whatever the registry serves under it hashes to it. A schema1 manifest's
+     * digest is its payload's, so what the blob endpoint serves under it must be the payload, as
+     * distribution stores it, not the signed document.
+     */
+    @Test
+    @Disabled("server bug, reported: the signed schema1 document is stored as the blob of its payload digest, so GET"
+            + " /blobs/<digest> serves bytes that do not hash to it (and a re-signed push or an earlier blob of the payload"
+            + " bytes leaves other bytes behind the manifest); the fix needs the stored bytes' own digest in ManifestRecord")
+    void whatIsServedUnderASchema1DigestHashesToIt() {
+        String repo = Api.uniqueRepository("schema1");
+        Blob layer = Images.pushBlob(api, repo, Images.randomBlob(36, 300));
+        byte[] unsigned = unsignedSchema1(repo, "v1", layer.digest());
+        byte[] signed = Schema1Manifest.sign(unsigned, signingKey);
+        Digest digest = Digest.sha256(unsigned);
+        assertThat(putManifest(api, repo, "v1", MediaTypes.DOCKER_SCHEMA1_SIGNED, signed).statusCode()).isEqualTo(201);
+
+        HttpResponse<byte[]> blob = api.get("/v2/" + repo + "/blobs/" + digest);
+        if (blob.statusCode() == 200) {
+            assertThat(Digest.sha256(blob.body())).as("content served as blob %s", digest).isEqualTo(digest);
+        } else {
+            assertError(blob, 404, "BLOB_UNKNOWN");
+        }
+        assertThat(api.get(manifestPath(repo, digest)).body()).isEqualTo(signed);
     }
 
     @Test

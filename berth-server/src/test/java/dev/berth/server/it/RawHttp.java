@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * HTTP/1.1 over a plain socket, for requests {@code java.net.http} refuses to send: malformed
@@ -58,13 +60,13 @@ final class RawHttp {
      * Like {@link #send}, but a server that closes the connection without answering (what Vert.x does
      * when a body's framing breaks after the request was dispatched) gives an empty result.
      */
-    static java.util.Optional<Response> sendOrClosed(RunningRegistry registry, String method, String target, String headerLines,
+    static Optional<Response> sendOrClosed(RunningRegistry registry, String method, String target, String headerLines,
             byte[] body) {
         try {
-            return java.util.Optional.of(send(registry, method, target, headerLines, body));
+            return Optional.of(send(registry, method, target, headerLines, body));
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof java.net.SocketException || String.valueOf(e.getCause().getMessage()).startsWith("connection closed")) {
-                return java.util.Optional.empty();
+            if (e.getCause() instanceof SocketException || String.valueOf(e.getCause().getMessage()).startsWith("connection closed")) {
+                return Optional.empty();
             }
             throw e;
         }

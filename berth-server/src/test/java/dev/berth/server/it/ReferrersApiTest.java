@@ -203,8 +203,8 @@ class ReferrersApiTest {
     @Test
     void referrersPushedBeforeTheirSubjectAreListed() {
         String repo = Api.uniqueRepository("referrers");
-        Image notYetPushed = new Image(repo, null, null, bytes(Images.ociManifest(Images.blob("{\"late\":1}"))),
-                Digest.sha256(bytes(Images.ociManifest(Images.blob("{\"late\":1}")))));
+        byte[] subject = bytes(Images.ociManifest(Images.blob("{\"late\":1}")));
+        Image notYetPushed = new Image(repo, null, null, subject, Digest.sha256(subject));
         byte[] sbom = pushReferrer(repo, notYetPushed, SBOM, Map.of());
 
         JsonNode manifests = assertIndex(api.get(referrersPath(repo, notYetPushed.digest())));

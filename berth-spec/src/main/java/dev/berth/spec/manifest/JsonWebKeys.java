@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.spec.Digest;
+import dev.berth.spec.auth.KeyIds;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
@@ -141,37 +141,13 @@ final class JsonWebKeys {
         ObjectNode jwk = JsonNodeFactory.instance.objectNode();
         if (key instanceof ECPublicKey ec) {
             int octets = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-            return jwk.put("crv", Algorithm.forKey(key).crv).put("kid", keyId(key)).put("kty", "EC")
+            return jwk.put("crv", Algorithm.forKey(key).crv).put("kid", KeyIds.libtrust(key)).put("kty", "EC")
                     .put("x", BASE64URL.encodeToString(octets(ec.getW().getAffineX(), octets)))
                     .put("y", BASE64URL.encodeToString(octets(ec.getW().getAffineY(), octets)));
         }
         RSAPublicKey rsa = (RSAPublicKey) key;
-        return jwk.put("e", BASE64URL.encodeToString(octets(rsa.getPublicExponent(), 0))).put("kid", keyId(key))
+        return jwk.put("e", BASE64URL.encodeToString(octets(rsa.getPublicExponent(), 0))).put("kid", KeyIds.libtrust(key))
                 .put("kty", "RSA").put("n", BASE64URL.encodeToString(octets(rsa.getModulus(), 0)));
-    }
-
-    /**
-     * libtrust's key id: the first 240 bits of the sha256 of the DER public key, in base32, as twelve
-     * colon-separated groups of four ({@code 6QVR:5NTY:…}).
-     */
-    static String keyId(PublicKey key) {
-        byte[] hash = Digest.newSha256().digest(key.getEncoded());
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder id = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (int i = 0; i < 30; i++) {
-            buffer = buffer << 8 | hash[i] & 0xff;
-            bits += 8;
-            while (bits >= 5) {
-                if (id.length() % 5 == 4) {
-                    id.append(':');
-                }
-                id.append(alphabet.charAt(buffer >> (bits - 5) & 31));
-                bits -= 5;
-            }
-        }
-        return id.toString();
     }
 
     /** Big-endian unsigned bytes, left-padded to {@code length} (0: the minimum). */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.spec.Digest;
 import dev.berth.spec.ErrorCode;
 import dev.berth.spec.MediaTypes;
+import dev.berth.spec.auth.KeyIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -175,7 +176,7 @@ class Schema1ManifestTest {
         assertThat(signature.at("/header/alg").textValue()).isEqualTo("ES256");
         assertThat(signature.at("/header/jwk/kty").textValue()).isEqualTo("EC");
         assertThat(signature.at("/header/jwk/kid").textValue()).matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}");
-        assertThat(signature.at("/header/jwk/kid").textValue()).isEqualTo(JsonWebKeys.keyId(p256.getPublic()));
+        assertThat(signature.at("/header/jwk/kid").textValue()).isEqualTo(KeyIds.libtrust(p256.getPublic()));
         JsonNode format = JSON.readTree(Base64.getUrlDecoder().decode(signature.get("protected").textValue()));
         assertThat(format.get("formatLength").intValue()).isEqualTo(UNSIGNED.length() - 2);
         assertThat(format.get("formatTail").textValue()).isEqualTo("Cn0");
@@ -219,7 +220,7 @@ class Schema1ManifestTest {
                 new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("y").textValue())));
         PublicKey key = KeyFactory.getInstance("EC")
                 .generatePublic(new ECPublicKeySpec(point, parameters.getParameterSpec(ECParameterSpec.class)));
-        assertThat(JsonWebKeys.keyId(key)).isEqualTo(jwk.get("kid").textValue());
+        assertThat(KeyIds.libtrust(key)).isEqualTo(jwk.get("kid").textValue());
     }
 
     @Test

@@ -1,0 +1,200 @@
+package dev.berth.server.meta;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * berth's one relational database, migrated to the current schema and shared by every store that
+ * keeps rows in it ({@link JdbcMetadataStore}, the users and refresh tokens of
+ * {@code dev.berth.server.auth.identity}): one file, one pool, one writer queue.
+ *
+ * <pre>{@code
+ * try (Database db = Database.sqlite(Path.of("berth-data/berth.db"))) {
+ *     MetadataStore meta = new JdbcMetadataStore(db);
+ *     UserStore users = new UserStore(db);
+ *     long count = db.read(c -> { try (var s = c.prepareStatement("SELECT count(*) FROM users");
+ *                                      var r = s.executeQuery()) { r.next(); return r.getLong(1); } });
+ * }
+ * }</pre>
+ *
+ * <p><b>Transactions.</b> {@link #read} hands out a connection in auto-commit mode: each statement
+ * sees its own snapshot and takes no write lock. {@link #write} runs its work as one transaction, which
+ * commits when the work returns and rolls back when it throws (the exception propagates unchanged, so
+ * a store may throw its own domain exceptions from inside). On SQLite each write transaction begins
+ * {@code IMMEDIATE}, and writers of this process queue in Java first (see {@link Dialect#singleWriter});
+ * writers of other processes on the same file (the {@code berth user} command next to a running
+ * server) wait for SQLite's lock up to the busy timeout.
+ *
+ * <p>All methods block on JDBC: call them from worker or virtual threads, never from an event loop.
+ * Database failures surface as {@link MetadataException}.
+ */
+public final class Database implements AutoCloseable {
+    private static final int SQLITE_POOL_SIZE = 8;
+    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+
+    private final DataSource dataSource;
+    private final HikariDataSource pool; // opened here, else null
+    private final Dialect dialect;
+    private final Lock writer; // see Dialect.singleWriter
+
+    private Database(DataSource dataSource, HikariDataSource pool, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.pool = pool;
+        this.dialect = dialect;
+        this.writer = dialect.singleWriter() ? new ReentrantLock(true) : null;
+    }
+
+    /**
+     * A database over a caller's data source, which stays the caller's to close. Migrates the schema
+     * first. Connections must start in auto-commit mode and enforce foreign keys (SQLite:
+     * {@code foreign_keys=ON}); SQLite connections should also begin transactions {@code IMMEDIATE}, as
+     * {@link #sqlite} sets up.
+     */
+    public static Database of(DataSource dataSource, Dialect dialect) {
+        migrate(dataSource, dialect);
+        return new Database(dataSource, null, dialect);
+    }
+
+    /**
+     * Opens (creating it and its directory if needed) and migrates an SQLite database, behind a pool of
+     * 8 connections that {@link #close} shuts down.
+     *
+     * <p>The journal is a WAL, so readers never block the writer or each other, with
+     * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
+     * survives a power loss. ({@code NORMAL} would only keep the database consistent, and could lose the
+     * last commits.) Transactions begin {@code IMMEDIATE}, a busy connection waits up to 30 s for the
+     * lock, and foreign keys are enforced.
+     */
+    public static Database sqlite(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + file);
+
+        HikariConfig poolConfig = new HikariConfig();
+        poolConfig.setPoolName("berth-db");
+        poolConfig.setDataSource(sqlite);
+        poolConfig.setMaximumPoolSize(SQLITE_POOL_SIZE);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig);
+        } catch (RuntimeException e) {
+            throw new MetadataException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            migrate(pool, Dialect.SQLITE);
+            return new Database(pool, pool, Dialect.SQLITE);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(DataSource dataSource, Dialect dialect) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .placeholders(dialect.placeholders())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new MetadataException("cannot migrate the database schema: " + e.getMessage(), e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Work on one connection; it may throw {@link SQLException}, which becomes a {@link MetadataException}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a pooled connection in auto-commit mode. */
+    public <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new MetadataException("database read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} as one transaction, after this process's other writers on a single-writer
+     * database. Commits when it returns; rolls back and rethrows when it throws.
+     */
+    public <T> T write(Work<T> work) {
+        if (writer == null) {
+            return transaction(work);
+        }
+        writer.lock();
+        try {
+            return transaction(work);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
+            try {
+                T result = work.run(c);
+                // Switching auto-commit back on commits (JDBC). Connection.commit() would make
+                // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
+                // again while the connection sits idle in the pool.
+                c.setAutoCommit(true);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MetadataException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection c, Exception failure) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Shuts the pool down if {@link #sqlite} opened it; a caller's data source is left alone. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

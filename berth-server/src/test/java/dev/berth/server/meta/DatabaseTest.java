@@ -1,0 +1,118 @@
+package dev.berth.server.meta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.spec.Digest;
+import dev.berth.spec.RepositoryName;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+    private static final RepositoryName ALPINE = RepositoryName.parse("library/alpine");
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void migratesToTheIdentityTables() {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"))) {
+            assertThat(tables(db)).contains("repositories", "blobs", "manifests", "tags", "uploads",
+                    "users", "user_groups", "refresh_tokens");
+            assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
+        }
+    }
+
+    @Test
+    void storesShareOneDatabaseAndClosingAStoreLeavesItOpen() {
+        Digest layer = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"))) {
+            MetadataStore first = new JdbcMetadataStore(db);
+            MetadataStore second = new JdbcMetadataStore(db);
+            first.putBlob(layer, 7);
+            first.close();
+
+            second.linkBlob(ALPINE, layer);
+            assertThat(second.isBlobLinked(ALPINE, layer)).isTrue();
+            assertThat(count(db, "SELECT count(*) FROM repository_blobs")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoreOpenedBySqliteOwnsItsDatabase() {
+        Digest layer = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
+        Path file = tempDir.resolve("nested/dir/berth.db");
+        try (MetadataStore store = JdbcMetadataStore.sqlite(file)) {
+            store.putBlob(layer, 3);
+        }
+        try (Database db = Database.sqlite(file)) {
+            assertThat(new JdbcMetadataStore(db).blobSize(layer)).contains(3L);
+        }
+    }
+
+    @Test
+    void aFailedWriteRollsBackAndRethrowsTheWorksOwnException() {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"))) {
+            IllegalStateException failure = new IllegalStateException("changed my mind");
+            assertThatThrownBy(() -> db.write(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO users (name, password_hash, admin, created_at) VALUES ('x', 'h', FALSE, 0)")) {
+                    s.executeUpdate();
+                }
+                throw failure;
+            })).isSameAs(failure);
+
+            assertThat(count(db, "SELECT count(*) FROM users")).isZero();
+        }
+    }
+
+    @Test
+    void sqlErrorsBecomeMetadataExceptions() {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"))) {
+            assertThatThrownBy(() -> count(db, "SELECT count(*) FROM no_such_table"))
+                    .isInstanceOf(MetadataException.class)
+                    .hasMessageStartingWith("database read failed");
+            assertThatThrownBy(() -> db.write(c -> c.prepareStatement("DELETE FROM no_such_table").executeUpdate()))
+                    .isInstanceOf(MetadataException.class)
+                    .hasMessageStartingWith("database write failed");
+        }
+    }
+
+    @Test
+    void twoPoolsOnOneFileSeeEachOthersWrites() {
+        Path file = tempDir.resolve("berth.db");
+        try (Database server = Database.sqlite(file); Database cli = Database.sqlite(file)) {
+            cli.write(c -> c.prepareStatement(
+                    "INSERT INTO users (name, password_hash, admin, created_at) VALUES ('a', 'h', TRUE, 0)").executeUpdate());
+
+            assertThat(count(server, "SELECT count(*) FROM users WHERE admin = TRUE")).isEqualTo(1);
+        }
+    }
+
+    private static long count(Database db, String sql) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
+    private static List<String> tables(Database db) {
+        return db.read(c -> {
+            List<String> names = new ArrayList<>();
+            try (ResultSet r = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                while (r.next()) {
+                    names.add(r.getString("TABLE_NAME"));
+                }
+            }
+            return names;
+        });
+    }
+}
