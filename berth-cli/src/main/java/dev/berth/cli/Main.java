@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "berth 0.1.0",
         description = "Container registry, token service and registry client.",
-        subcommands = {ServeCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AuthCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

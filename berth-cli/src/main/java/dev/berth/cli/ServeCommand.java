@@ -33,6 +33,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Listen on a non-loopback address although no authentication is configured.")
     boolean allowPublic;
 
+    @Option(names = "--auth", paramLabel = "MODE", description = "none, htpasswd or token (auth.mode, BERTH_AUTH_MODE).")
+    String auth;
+
     @Option(names = "--no-delete", description = "Refuse DELETE of manifests, tags and blobs (registry.deleteEnabled=false).")
     boolean noDelete;
 
@@ -47,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (allowPublic) {
             overrides.put("http.allowPublicWithoutAuth", "true");
+        }
+        if (auth != null) {
+            overrides.put("auth.mode", auth);
         }
         if (noDelete) {
             overrides.put("registry.deleteEnabled", "false");

@@ -11,4 +11,12 @@ public interface AccessPolicy {
 
     /** {@code requested}, each scope narrowed to the actions {@code who} may take; same order, same size. */
     List<Scope> grant(Principal who, List<Scope> requested);
+
+    /** distribution's htpasswd semantics: any authenticated user may do anything, anonymous callers nothing. */
+    static AccessPolicy authenticatedMayDoAnything() {
+        return (who, requested) -> switch (who) {
+            case Principal.User user -> requested;
+            case Principal.Anonymous anonymous -> requested.stream().map(scope -> scope.withActions(List.of())).toList();
+        };
+    }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A request as handlers see it: parsed before they run, with the repository name already validated.
@@ -118,14 +119,14 @@ public final class RegistryRequest {
     }
 
     /** The whole body, which must not exceed {@code limit} bytes, else {@code tooBig} is raised. */
-    public byte[] readBody(int limit, ErrorCode tooBig) {
+    public byte[] readBody(int limit, Supplier<? extends RuntimeException> tooBig) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[16 * 1024];
         try {
             int n;
             while ((n = body.read(chunk)) >= 0) {
                 if (out.size() + n > limit) {
-                    throw tooBig.exception("body exceeds " + limit + " bytes");
+                    throw tooBig.get();
                 }
                 out.write(chunk, 0, n);
             }

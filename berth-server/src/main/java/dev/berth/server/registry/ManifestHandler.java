@@ -81,7 +81,8 @@ final class ManifestHandler {
                 .ifPresent(length -> {
                     throw ErrorCode.MANIFEST_TOO_BIG.exception("manifest of " + length + " bytes exceeds " + Manifests.MAX_BYTES);
                 });
-        byte[] content = request.readBody(Manifests.MAX_BYTES, ErrorCode.MANIFEST_TOO_BIG);
+        byte[] content = request.readBody(Manifests.MAX_BYTES,
+                () -> ErrorCode.MANIFEST_TOO_BIG.exception("manifest exceeds " + Manifests.MAX_BYTES + " bytes"));
         Manifest manifest = Manifests.parse(content, request.header("Content-Type").orElse(null));
         Digest digest = switch (identifier) {
             case Tag tag -> manifest.digest();

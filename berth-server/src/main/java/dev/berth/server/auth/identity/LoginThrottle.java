@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Slows password guessing down: failed logins are counted per user name and per source address (an
@@ -31,7 +30,7 @@ import java.util.Map;
  * rotate addresses.
  *
  * <p>Memory is bounded: at most {@code maxEntries} names and addresses are tracked; past that, finished
- * entries go first, then the least recently touched. Thread-safe.
+ * entries go first, then the least recently touched that are not locked out. Thread-safe.
  */
 public final class LoginThrottle {
 
@@ -93,6 +92,20 @@ public final class LoginThrottle {
         }
     }
 
+    /**
+     * How long until an attempt for {@code user} from {@code source} is allowed again: the longer
+     * remaining lockout of the two, {@link Duration#ZERO} when neither is locked out. For a
+     * {@code Retry-After} header.
+     */
+    public Duration retryAfter(String user, InetAddress source) {
+        Instant now = clock.instant();
+        synchronized (entries) {
+            Duration forUser = remaining(userKey(user), now);
+            Duration address = remaining(addressKey(source), now);
+            return forUser.compareTo(address) >= 0 ? forUser : address;
+        }
+    }
+
     /** Counts a failed attempt against {@code user} and {@code source}; either may be {@code null}. */
     public void failed(String user, InetAddress source) {
         Instant now = clock.instant();
@@ -129,6 +142,11 @@ public final class LoginThrottle {
         return entry != null && entry.locked(now);
     }
 
+    private Duration remaining(String key, Instant now) {
+        Entry entry = key == null ? null : entries.get(key);
+        return entry != null && entry.locked(now) ? Duration.between(now, entry.lockedUntil) : Duration.ZERO;
+    }
+
     private void fail(String key, Instant now) {
         if (key == null) {
             return;
@@ -155,19 +173,25 @@ public final class LoginThrottle {
         }
     }
 
+    /**
+     * When full, frees a tenth of the room at once (so a flood of new keys costs one scan per tenth):
+     * finished entries first, then the least recently touched of those not locked out, and locked-out
+     * ones only when nothing else is left.
+     */
     private void makeRoom(Instant now) {
         if (entries.size() < limits.maxEntries()) {
             return;
         }
-        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-            if (it.next().finished(now, limits)) {
+        int target = limits.maxEntries() - Math.max(1, limits.maxEntries() / 10);
+        entries.values().removeIf(entry -> entry.finished(now, limits));
+        for (Iterator<Entry> it = entries.values().iterator(); entries.size() > target && it.hasNext(); ) {
+            if (!it.next().locked(now)) {
                 it.remove();
             }
         }
-        Iterator<Map.Entry<String, Entry>> eldest = entries.entrySet().iterator();
-        while (entries.size() >= limits.maxEntries() && eldest.hasNext()) {
-            eldest.next();
-            eldest.remove();
+        for (Iterator<Entry> it = entries.values().iterator(); entries.size() > target && it.hasNext(); ) {
+            it.next();
+            it.remove();
         }
     }
 

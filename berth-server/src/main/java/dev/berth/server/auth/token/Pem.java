@@ -63,7 +63,7 @@ final class Pem {
                     case X509CertificateHolder holder -> certificates.getCertificate(holder);
                     case SubjectPublicKeyInfo info -> keys.getPublicKey(info);
                     case PrivateKeyInfo info -> keys.getPrivateKey(info);
-                    case PEMKeyPair pair -> keys.getKeyPair(pair).getPrivate();
+                    case PEMKeyPair pair -> keys.getPrivateKey(pair.getPrivateKeyInfo());
                     case PKCS8EncryptedPrivateKeyInfo ignored ->
                             throw new IllegalArgumentException("encrypted private keys are not supported");
                     case PEMEncryptedKeyPair ignored ->
