@@ -37,6 +37,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -147,20 +149,17 @@ public final class BerthServer implements AutoCloseable {
         }
         TrustedKeys trusted = trust.build();
         reloads.scheduleWithFixedDelay(trusted::reload, 10, 10, TimeUnit.SECONDS);
-        Set<String> issuers = new LinkedHashSet<>();
-        issuers.add(auth.issuer());
-        for (String other : auth.trustedIssuers().split(",")) {
-            if (!other.isBlank()) {
-                issuers.add(other.strip());
-            }
-        }
+        Set<String> issuers = new LinkedHashSet<>(List.of(auth.issuer()));
+        issuers.addAll(commaSeparated(auth.trustedIssuers()));
+        List<String> services = new ArrayList<>(List.of(service));
+        services.addAll(commaSeparated(auth.otherServices()));
         if (auth.tokenService()) {
             UserStore users = new UserStore(db);
             AccessPolicy policy = new RulesPolicy(pathOr(auth.policy(), data.resolve("policy.yml")));
             TokenIssuer issuer = new TokenIssuer(key, auth.issuer(), Duration.ofSeconds(auth.tokenLifetimeSeconds()), Clock.systemUTC());
-            new TokenHandler(users, new RefreshTokens(db, users), policy, issuer, new LoginThrottle(), List.of(service),
+            new TokenHandler(users, new RefreshTokens(db, users), policy, issuer, new LoginThrottle(), services,
                     "berth", limiter).register(routes);
-            LOG.info("token service at {} for service {}", realm, service);
+            LOG.info("token service at {} for {}", realm, String.join(", ", services));
         }
         return new BearerAccess(new TokenVerifier(trusted, issuers, service), realm, service);
     }
@@ -179,6 +178,10 @@ public final class BerthServer implements AutoCloseable {
         http.close();
         reloads.shutdownNow();
         db.close();
+    }
+
+    private static List<String> commaSeparated(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Path pathOr(String configured, Path fallback) {

@@ -40,10 +40,12 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
      * @param trustedCertificates a PEM bundle of further issuers' certificates to accept tokens from
      *     (empty: only berth's own)
      * @param trustedIssuers further issuer names to accept, comma-separated
+     * @param otherServices further audiences the token service issues tokens for, comma-separated: other
+     *     registries (CNCF distribution, …) that trust berth's certificate and name berth as their realm
      */
     public record Auth(String mode, String realm, String service, String issuer, String htpasswd, String policy,
             boolean tokenService, int tokenLifetimeSeconds, String algorithm, String trustedCertificates,
-            String trustedIssuers) {
+            String trustedIssuers, String otherServices) {
     }
 
     /**
@@ -60,7 +62,7 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
                 new Http("127.0.0.1:5000", false),
                 new Storage("./berth-data"),
                 new Registry(true, 10_000, 1_000),
-                new Auth("none", "", "", "berth", "", "", true, 300, "ES256", "", ""),
+                new Auth("none", "", "", "berth", "", "", true, 300, "ES256", "", "", ""),
                 new RateLimit(false, 100, 200, 21_600));
     }
 }

@@ -118,7 +118,7 @@ public final class UserStore implements UserDirectory {
         Set<String> checkedGroups = checkGroups(groups);
         db.write(c -> {
             // Touching the row first also checks that the user exists.
-            requireUpdated(name, Sql.update(c, "UPDATE users SET name = name WHERE name = ?", name));
+            requireUpdated(name, Sql.update(c, "UPDATE users SET admin = admin WHERE name = ?", name));
             Sql.update(c, "DELETE FROM user_groups WHERE user_name = ?", name);
             insertGroups(c, name, checkedGroups);
             return null;

@@ -80,6 +80,7 @@ public final class TokenVerifier {
     private final String audience;
     private final Duration leeway;
     private final Clock clock;
+    private final int cacheSize;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** A verifier allowing {@link #DEFAULT_LEEWAY}, on the system clock. */
@@ -93,6 +94,10 @@ public final class TokenVerifier {
      * @param leeway the clock skew allowed on {@code exp} and {@code nbf}
      */
     public TokenVerifier(TrustedKeys trusted, Set<String> issuers, String audience, Duration leeway, Clock clock) {
+        this(trusted, issuers, audience, leeway, clock, CACHE_SIZE);
+    }
+
+    TokenVerifier(TrustedKeys trusted, Set<String> issuers, String audience, Duration leeway, Clock clock, int cacheSize) {
         if (issuers.isEmpty()) {
             throw new IllegalArgumentException("no accepted token issuer");
         }
@@ -107,6 +112,7 @@ public final class TokenVerifier {
         this.audience = audience;
         this.leeway = leeway;
         this.clock = Objects.requireNonNull(clock);
+        this.cacheSize = cacheSize;
     }
 
     /**
@@ -324,16 +330,20 @@ public final class TokenVerifier {
     }
 
     private void remember(String key, Cached value, Instant now) {
-        if (cache.size() >= CACHE_SIZE) {
+        if (cache.size() >= cacheSize) {
             TrustedKeys.Snapshot keys = trusted.current();
             cache.values().removeIf(c -> c.keys() != keys || expired(c.token().expiresAt(), now));
             Iterator<String> any = cache.keySet().iterator();
-            while (cache.size() > CACHE_SIZE * 9 / 10 && any.hasNext()) {
+            while (cache.size() > cacheSize * 9 / 10 && any.hasNext()) {
                 any.next();
                 any.remove();
             }
         }
         cache.put(key, value);
+    }
+
+    int cachedCount() {
+        return cache.size();
     }
 
     private record Cached(VerifiedToken token, TrustedKeys.Snapshot keys) {

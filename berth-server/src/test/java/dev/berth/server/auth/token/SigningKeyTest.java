@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import dev.berth.server.auth.token.SigningKey.Algorithm;
 import dev.berth.spec.auth.KeyIds;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,16 +137,59 @@ class SigningKeyTest {
 
     @Test
     void fromPemTakesPkcs8AndTraditionalKeys() throws Exception {
-        KeyPair pair = TestPki.ec("secp256r1");
-        X509Certificate certificate = TestPki.selfSigned("CN=operator", pair, false);
-        String traditional = pemWriter(pair);
+        KeyPair ec = TestPki.ec("secp256r1");
+        KeyPair rsa = TestPki.rsa(2048);
+        X509Certificate ecCertificate = TestPki.selfSigned("CN=operator", ec, false);
+        X509Certificate rsaCertificate = TestPki.selfSigned("CN=operator", rsa, false);
+        PrivateKeyInfo ecInfo = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded());
+        String ecTraditional = Pem.encode("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(256,
+                ((ECPrivateKey) ec.getPrivate()).getS(),
+                new DERBitString(SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded()).getPublicKeyData().getBytes()),
+                ecInfo.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+        String rsaTraditional = Pem.encode("RSA PRIVATE KEY",
+                PrivateKeyInfo.getInstance(rsa.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded());
 
-        SigningKey pkcs8 = SigningKey.fromPem(Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), TestPki.pem(certificate));
-        SigningKey openssl = SigningKey.fromPem(traditional, TestPki.pem(certificate));
+        SigningKey pkcs8 = SigningKey.fromPem(Pem.encode("PRIVATE KEY", ec.getPrivate().getEncoded()), TestPki.pem(ecCertificate));
+        SigningKey sec1 = SigningKey.fromPem("comment before\n" + ecTraditional, TestPki.pem(ecCertificate));
+        SigningKey pkcs1 = SigningKey.fromPem(rsaTraditional, TestPki.pem(rsaCertificate));
 
-        assertThat(traditional).startsWith("-----BEGIN EC PRIVATE KEY-----");
-        assertThat(pkcs8.keyId()).isEqualTo(openssl.keyId()).isEqualTo(KeyIds.libtrust(pair.getPublic()));
+        assertThat(pkcs8.keyId()).isEqualTo(sec1.keyId()).isEqualTo(KeyIds.libtrust(ec.getPublic()));
         assertThat(pkcs8.algorithm()).isEqualTo(Algorithm.ES256);
+        assertThat(pkcs1.algorithm()).isEqualTo(Algorithm.RS256);
+    }
+
+    @Test
+    void fromPemTakesWhatOpensslWrites(@TempDir Path work) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl not installed");
+        Path key = work.resolve("key.pem");
+        Path certificate = work.resolve("cert.pem");
+        run("/usr/bin/openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        run("/usr/bin/openssl", "req", "-new", "-x509", "-key", key.toString(), "-subj", "/CN=openssl signer", "-days", "30",
+                "-out", certificate.toString());
+
+        SigningKey loaded = SigningKey.fromPem(Files.readString(key), Files.readString(certificate));
+
+        assertThat(Files.readString(key)).contains("-----BEGIN EC PRIVATE KEY-----");
+        assertThat(loaded.algorithm()).isEqualTo(Algorithm.ES256);
+        assertThat(loaded.certificateChain().getFirst().getSubjectX500Principal().getName()).isEqualTo("CN=openssl signer");
+    }
+
+    @Test
+    void fromPemRefusesEncryptedKeys(@TempDir Path work) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl not installed");
+        Path key = work.resolve("key.pem");
+        run("/usr/bin/openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes-128-cbc",
+                "-pass", "pass:secret", "-out", key.toString());
+        X509Certificate any = TestPki.selfSigned("CN=x", TestPki.ec("secp256r1"), false);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.fromPem(Files.readString(key), TestPki.pem(any)))
+                .withMessageContaining("encrypted");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
     }
 
     @Test
@@ -194,13 +240,5 @@ class SigningKeyTest {
         assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.fromPem(
                 Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), TestPki.pem(expired)))
                 .withMessageContaining("not valid now");
-    }
-
-    private static String pemWriter(KeyPair pair) throws Exception {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(pair);
-        }
-        return out.toString();
     }
 }
