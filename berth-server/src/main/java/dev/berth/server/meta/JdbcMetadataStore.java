@@ -142,23 +142,24 @@ public final class JdbcMetadataStore implements MetadataStore {
         write(c -> {
             long repositoryId = repositoryId(c, repository);
             long now = Instant.now().toEpochMilli();
-            insertBlob(c, manifest.digest(), manifest.size());
+            insertBlob(c, manifest.content(), manifest.size());
             update(c, """
                     INSERT INTO repository_blobs (repository_id, digest) VALUES (?, ?)
                     ON CONFLICT (repository_id, digest) DO NOTHING
-                    """, repositoryId, manifest.digest());
+                    """, repositoryId, manifest.content());
             // DO UPDATE rather than DO NOTHING: on PostgreSQL it locks the manifest row, which
             // serialises concurrent puts of this manifest before they rewrite its references.
             update(c, """
                     INSERT INTO manifests (repository_id, digest, media_type, size, artifact_type,
-                                           subject, annotations, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                           subject, annotations, created_at, content_digest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (repository_id, digest) DO UPDATE SET
                         media_type = excluded.media_type, size = excluded.size,
                         artifact_type = excluded.artifact_type, subject = excluded.subject,
-                        annotations = excluded.annotations
+                        annotations = excluded.annotations, content_digest = excluded.content_digest
                     """, repositoryId, manifest.digest(), manifest.mediaType(), manifest.size(),
-                    manifest.artifactType(), manifest.subject(), annotations, now);
+                    manifest.artifactType(), manifest.subject(), annotations, now,
+                    manifest.content().equals(manifest.digest()) ? null : manifest.content());
             update(c, "DELETE FROM manifest_references WHERE repository_id = ? AND manifest_digest = ?",
                     repositoryId, manifest.digest());
             insertReferences(c, repositoryId, manifest);

@@ -31,7 +31,7 @@ final class ManifestRows {
                     SELECT m.* FROM manifests m JOIN repositories r ON r.id = m.repository_id
                     WHERE %s)
                 SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations,
-                       x.reference_digest
+                       x.reference_digest, m.content_digest
                 FROM m LEFT JOIN manifest_references x
                     ON x.repository_id = m.repository_id AND x.manifest_digest = m.digest
                 ORDER BY m.digest, x.ordinal
@@ -51,8 +51,10 @@ final class ManifestRows {
                     references.clear();
                 }
                 String subject = rows.getString(5);
+                String content = rows.getString(8);
                 head = new ManifestRecord(digest, rows.getString(2), rows.getLong(3), rows.getString(4),
-                        subject == null ? null : Digest.parse(subject), annotations(rows.getString(6)), List.of());
+                        subject == null ? null : Digest.parse(subject), annotations(rows.getString(6)), List.of(),
+                        content == null ? digest : Digest.parse(content));
             }
             String reference = rows.getString(7);
             if (reference != null) {
@@ -84,6 +86,6 @@ final class ManifestRows {
 
     private static ManifestRecord withReferences(ManifestRecord m, List<Digest> references) {
         return new ManifestRecord(m.digest(), m.mediaType(), m.size(), m.artifactType(), m.subject(),
-                m.annotations(), references);
+                m.annotations(), references, m.content());
     }
 }

@@ -67,7 +67,7 @@ final class ManifestHandler {
         if (request.header("If-None-Match").filter(value -> matchesEtag(value, digest)).isPresent()) {
             return Reply.status(304).header("Docker-Content-Digest", digest).header("ETag", etag).empty();
         }
-        byte[] content = cache.get(digest, blobs::read);
+        byte[] content = cache.get(manifest.content(), blobs::read);
         return Reply.status(200)
                 .header("Docker-Content-Digest", digest)
                 .header("ETag", etag)
@@ -89,9 +89,10 @@ final class ManifestHandler {
             case Digest given -> verified(given, manifest);
         };
         validateFor(name, manifest);
-        blobs.write(digest, content);
-        cache.put(digest, content);
-        meta.putManifest(name, record(digest, manifest), identifier instanceof Tag tag ? tag : null);
+        Digest stored = Digest.sha256(content);
+        blobs.write(stored, content);
+        cache.put(stored, content);
+        meta.putManifest(name, record(digest, stored, manifest), identifier instanceof Tag tag ? tag : null);
         Reply.Builder reply = Reply.status(201)
                 .header("Location", RegistryPath.manifest(name, digest))
                 .header("Docker-Content-Digest", digest);
@@ -147,13 +148,13 @@ final class ManifestHandler {
         }
     }
 
-    private static ManifestRecord record(Digest digest, Manifest manifest) {
+    private static ManifestRecord record(Digest digest, Digest stored, Manifest manifest) {
         List<Digest> references = new ArrayList<>(manifest.blobs());
         manifest.children().forEach(child -> references.add(child.digest()));
         return new ManifestRecord(digest, manifest.mediaType(), manifest.content().length,
                 manifest.artifactType().orElse(null),
                 manifest.subject().map(Descriptor::digest).orElse(null),
-                manifest.annotations(), references);
+                manifest.annotations(), references, stored);
     }
 
     /**

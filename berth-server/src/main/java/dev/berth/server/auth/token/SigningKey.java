@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,8 +152,8 @@ public final class SigningKey {
         Files.createDirectories(dir);
         Path keyFile = dir.resolve(KEY_FILE);
         Path certificateFile = dir.resolve(CERTIFICATE_FILE);
-        try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = lockChannel.lock()) {
+        try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lockChannel.lock(); // released when the channel closes
             if (Files.exists(keyFile)) {
                 if (!Files.exists(certificateFile)) {
                     throw new IllegalArgumentException(certificateFile + " is missing; restore it, or remove " + keyFile
@@ -167,7 +166,7 @@ public final class SigningKey {
                     throw new IllegalArgumentException(keyFile + " / " + certificateFile + ": " + e.getMessage(), e);
                 }
                 if (key.algorithm != algorithm) {
-                    throw new IllegalArgumentException(keyFile + " holds a " + key.algorithm + " key but " + algorithm
+                    throw new IllegalArgumentException(keyFile + " holds an " + key.algorithm + " key but " + algorithm
                             + " is configured; configure " + key.algorithm + ", or remove " + keyFile + " and "
                             + certificateFile + " to generate a new key");
                 }

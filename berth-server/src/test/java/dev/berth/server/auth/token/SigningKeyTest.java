@@ -123,7 +123,7 @@ class SigningKeyTest {
         SigningKey.loadOrCreate(dir, Algorithm.ES256);
 
         assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.loadOrCreate(dir, Algorithm.RS256))
-                .withMessageContaining("holds a ES256 key but RS256 is configured");
+                .withMessageContaining("holds an ES256 key but RS256 is configured");
     }
 
     @Test
@@ -195,7 +195,7 @@ class SigningKeyTest {
     @Test
     void fromPemTakesAChainLeafFirst() {
         KeyPair ca = TestPki.ec("secp256r1");
-        KeyPair leaf = TestPki.rsa(3072);
+        KeyPair leaf = TestPki.rsa(2048);
         X509Certificate root = TestPki.selfSigned("CN=ca", ca, true);
         X509Certificate signer = TestPki.certificate("CN=signer", leaf, "CN=ca", ca.getPrivate(), false,
                 TestPki.NOW.minusSeconds(3600), TestPki.NOW.plusSeconds(86_400));

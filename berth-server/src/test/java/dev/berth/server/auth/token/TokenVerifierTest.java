@@ -355,13 +355,13 @@ class TokenVerifierTest {
 
     @Nested
     class Chains {
-        KeyPair rootKey = TestPki.ec("secp384r1");
-        KeyPair intermediateKey = TestPki.ec("secp256r1");
-        KeyPair leafKey = TestPki.rsa(2048);
-        X509Certificate root = TestPki.selfSigned("CN=other root", rootKey, true);
-        X509Certificate intermediate = TestPki.certificate("CN=other intermediate", intermediateKey, "CN=other root",
+        static final KeyPair rootKey = TestPki.ec("secp384r1");
+        static final KeyPair intermediateKey = TestPki.ec("secp256r1");
+        static final KeyPair leafKey = TestPki.rsa(2048);
+        static final X509Certificate root = TestPki.selfSigned("CN=other root", rootKey, true);
+        static final X509Certificate intermediate = TestPki.certificate("CN=other intermediate", intermediateKey, "CN=other root",
                 rootKey.getPrivate(), true, NOW.minusSeconds(3600), NOW.plusSeconds(86_400));
-        X509Certificate leaf = TestPki.certificate("CN=other signer", leafKey, "CN=other intermediate",
+        static final X509Certificate leaf = TestPki.certificate("CN=other signer", leafKey, "CN=other intermediate",
                 intermediateKey.getPrivate(), false, NOW.minusSeconds(3600), NOW.plusSeconds(86_400));
         TokenVerifier trustsRoot;
 
@@ -395,10 +395,10 @@ class TokenVerifierTest {
 
         @Test
         void aChainThroughANonCaCertificateIsRefused() {
-            KeyPair underLeaf = TestPki.rsa(2048);
+            KeyPair underLeaf = TestPki.ec("secp256r1");
             X509Certificate issuedByLeaf = TestPki.certificate("CN=under leaf", underLeaf, "CN=other signer", leafKey.getPrivate(),
                     false, NOW.minusSeconds(3600), NOW.plusSeconds(86_400));
-            String token = sign(header(JWSAlgorithm.RS256).x509CertChain(x5c(issuedByLeaf, leaf, intermediate)).build(),
+            String token = sign(header(JWSAlgorithm.ES256).x509CertChain(x5c(issuedByLeaf, leaf, intermediate)).build(),
                     goodClaims().issuer("other").build(), underLeaf.getPrivate());
 
             assertThatThrownBy(() -> trustsRoot.verify(token)).hasMessage("untrusted signing certificate");
@@ -518,7 +518,9 @@ class TokenVerifierTest {
         void claimsOfTheWrongTypeAreRefused() {
             refused(berthToken(goodClaims().claim("exp", "tomorrow").build()), "malformed token claims");
             refused(berthToken(goodClaims().claim("aud", Map.of("a", "registry")).build()), "token not meant for this service");
-            refused(berthToken(goodClaims().claim("sub", 42).build()), "malformed token claims");
+            refused(berthToken(goodClaims().claim("sub", Map.of("name", "alice")).build()), "malformed token claims");
+            refused(berthToken(goodClaims().claim("iss", List.of("berth")).build()), "malformed token claims");
+            refused(berthToken(goodClaims().claim("nbf", "now").build()), "malformed token claims");
         }
 
         @ParameterizedTest
