@@ -109,7 +109,8 @@ public final class SigningKey {
             }
             if (key instanceof RSAPublicKey rsa) {
                 if (rsa.getModulus().bitLength() < RSA_BITS) {
-                    throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength() + " bits, at least 2048 needed");
+                    throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength()
+                            + " bits, at least 2048 needed");
                 }
                 return RS256;
             }
@@ -152,7 +153,8 @@ public final class SigningKey {
         Files.createDirectories(dir);
         Path keyFile = dir.resolve(KEY_FILE);
         Path certificateFile = dir.resolve(CERTIFICATE_FILE);
-        try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lockChannel.lock(); // released when the channel closes
             if (Files.exists(keyFile)) {
                 if (!Files.exists(certificateFile)) {

@@ -230,7 +230,8 @@ public final class TrustedKeys {
             }
             String text = new String(content, StandardCharsets.UTF_8);
             try {
-                return new FileSource(path, content, text.stripLeading().startsWith("{") ? Material.jwks(text) : Material.pem(text));
+                Material material = text.stripLeading().startsWith("{") ? Material.jwks(text) : Material.pem(text);
+                return new FileSource(path, content, material);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
             }
@@ -242,8 +243,11 @@ public final class TrustedKeys {
         private final List<X509Certificate> certificates;
         private final Set<TrustAnchor> anchors;
         private final Map<String, PublicKey> keys;
+        /** For the keys that come from a certificate: the certificate, whose validity the key's use is bound to. */
+        private final Map<String, X509Certificate> keyCertificates;
 
-        private Snapshot(List<X509Certificate> certificates, Map<String, PublicKey> keys) {
+        private Snapshot(List<X509Certificate> certificates, Map<String, PublicKey> keys,
+                Map<String, X509Certificate> keyCertificates) {
             this.certificates = List.copyOf(certificates);
             Set<TrustAnchor> anchors = new HashSet<>();
             for (X509Certificate certificate : certificates) {
@@ -251,25 +255,29 @@ public final class TrustedKeys {
             }
             this.anchors = Set.copyOf(anchors);
             this.keys = Map.copyOf(keys);
+            this.keyCertificates = Map.copyOf(keyCertificates);
         }
 
         static Snapshot of(List<Source> sources) {
             List<X509Certificate> certificates = new ArrayList<>();
             Map<String, PublicKey> keys = new LinkedHashMap<>();
+            Map<String, X509Certificate> keyCertificates = new LinkedHashMap<>();
             for (Source source : sources) {
                 Material material = source.material();
                 for (X509Certificate certificate : material.certificates()) {
                     if (!certificates.contains(certificate)) {
                         certificates.add(certificate);
                     }
-                    add(keys, KeyIds.libtrust(certificate.getPublicKey()), certificate.getPublicKey());
+                    String kid = KeyIds.libtrust(certificate.getPublicKey());
+                    add(keys, kid, certificate.getPublicKey());
+                    keyCertificates.putIfAbsent(kid, certificate);
                 }
                 material.keys().forEach((kid, key) -> add(keys, kid, key));
             }
             if (keys.isEmpty()) {
                 throw new IllegalArgumentException("no trusted certificate or key");
             }
-            return new Snapshot(certificates, keys);
+            return new Snapshot(certificates, keys, keyCertificates);
         }
 
         private static void add(Map<String, PublicKey> keys, String kid, PublicKey key) {
@@ -279,11 +287,15 @@ public final class TrustedKeys {
             }
         }
 
-        /** The trusted key a token names in {@code kid}. */
-        PublicKey key(String kid) {
+        /** The trusted key a token names in {@code kid}; a certificate's key only while the certificate is valid. */
+        PublicKey key(String kid, Instant at) {
             PublicKey key = kid == null ? null : keys.get(kid);
             if (key == null) {
                 throw new InvalidTokenException("untrusted signing key");
+            }
+            X509Certificate certificate = keyCertificates.get(kid);
+            if (certificate != null) {
+                valid(certificate, Date.from(at));
             }
             return key;
         }

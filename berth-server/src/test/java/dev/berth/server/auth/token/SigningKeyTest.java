@@ -224,7 +224,8 @@ class SigningKeyTest {
         assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.fromPem(
                 Pem.encode("PRIVATE KEY", p384.getPrivate().getEncoded()), TestPki.pem(TestPki.selfSigned("CN=x", p384, false))))
                 .withMessageContaining("P-256");
-        assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.fromPem("not pem", TestPki.pem(TestPki.selfSigned("CN=x", one, false))))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SigningKey.fromPem("not pem", TestPki.pem(TestPki.selfSigned("CN=x", one, false))))
                 .withMessageContaining("one private key");
         assertThatIllegalArgumentException().isThrownBy(() -> SigningKey.fromPem(
                 Pem.encode("PRIVATE KEY", one.getPrivate().getEncoded()), ""))

@@ -118,7 +118,9 @@ final class TestPki {
 
     static String sign(JWSHeader header, JWTClaimsSet claims, PrivateKey key) {
         try {
-            JWSSigner signer = key instanceof ECPrivateKey ec ? new ECDSASigner(ec) : new RSASSASigner(key, Set.of(AllowWeakRSAKey.getInstance()));
+            JWSSigner signer = key instanceof ECPrivateKey ec
+                    ? new ECDSASigner(ec)
+                    : new RSASSASigner(key, Set.of(AllowWeakRSAKey.getInstance()));
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(signer);
             return jwt.serialize();

@@ -25,6 +25,7 @@ import dev.berth.server.auth.token.SigningKey.Algorithm;
 import dev.berth.spec.auth.AccessEntry;
 import dev.berth.spec.auth.KeyIds;
 import dev.berth.spec.auth.Scope;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -194,7 +201,8 @@ class TokenVerifierTest {
             VerifiedToken verified = verifier.verify(berthToken(goodClaims().claim("access", List.of(limited, denied)).build()));
 
             assertThat(verified.access()).containsExactly(
-                    new AccessEntry("repository", "library/alpine", List.of("pull"), Map.of("pull_limit", "100", "pull_limit_interval", "21600")),
+                    new AccessEntry("repository", "library/alpine", List.of("pull"),
+                            Map.of("pull_limit", "100", "pull_limit_interval", "21600")),
                     new AccessEntry("repository", "x", List.of(), Map.of()));
         }
 
@@ -416,19 +424,22 @@ class TokenVerifierTest {
         void anExpiredPinnedCertificateIsRefused() {
             clock.set(Instant.now().plus(Duration.ofDays(3700)));
             String token = issuer(es256).issue(ALICE, "registry", PULL_APP).token();
+            String byKid = sign(header(JWSAlgorithm.ES256).keyID(es256.keyId()).build(),
+                    goodClaims().issueTime(null).notBeforeTime(null).expirationTime(Date.from(clock.instant().plusSeconds(60))).build(),
+                    es256.privateKey());
 
             assertThatThrownBy(() -> trustsRoot.verify(token)).hasMessage("signing certificate expired or not yet valid");
+            assertThatThrownBy(() -> trustsRoot.verify(byKid)).hasMessage("signing certificate expired or not yet valid");
         }
 
         @Test
         void aLeafNotMeantForSignaturesIsRefused() throws Exception {
-            var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(new org.bouncycastle.asn1.x500.X500Name("CN=other intermediate"),
-                    java.math.BigInteger.TEN, Date.from(NOW.minusSeconds(60)), Date.from(NOW.plusSeconds(3600)),
-                    new org.bouncycastle.asn1.x500.X500Name("CN=tls only"), leafKey.getPublic());
-            builder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
-                    new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyEncipherment));
-            X509Certificate encipherOnly = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
-                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(intermediateKey.getPrivate())));
+            var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=other intermediate"), BigInteger.TEN,
+                    Date.from(NOW.minusSeconds(60)), Date.from(NOW.plusSeconds(3600)), new X500Name("CN=tls only"),
+                    leafKey.getPublic());
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyEncipherment));
+            X509Certificate encipherOnly = new JcaX509CertificateConverter().getCertificate(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(intermediateKey.getPrivate())));
 
             assertThatThrownBy(() -> trustsRoot.verify(token(encipherOnly, intermediate)))
                     .hasMessage("signing certificate not meant for signatures");
@@ -472,7 +483,8 @@ class TokenVerifierTest {
             assertThatIllegalArgumentException().isThrownBy(() -> TrustedKeys.builder().pem("nothing here").build());
             assertThatIllegalArgumentException().isThrownBy(() -> TrustedKeys.builder()
                     .pem(Pem.encode("PRIVATE KEY", attacker.getPrivate().getEncoded())).build());
-            assertThatIllegalArgumentException().isThrownBy(() -> TrustedKeys.builder().jwks("{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}").build());
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> TrustedKeys.builder().jwks("{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}").build());
             assertThatIllegalArgumentException().isThrownBy(() -> TrustedKeys.builder().jwks("{").build());
             assertThatIllegalArgumentException().isThrownBy(() -> TrustedKeys.builder().build());
             String one = new JWKSet(new ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256, (ECPublicKey) attacker.getPublic())

@@ -137,6 +137,11 @@ final class ForgedTokens {
         return key.certificateChain().getFirst();
     }
 
+    /** The registry's own private key, for the honest controls. */
+    PrivateKey privateKey() {
+        return privateKey;
+    }
+
     String keyId() {
         return key.keyId();
     }
