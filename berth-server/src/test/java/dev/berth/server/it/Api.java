@@ -61,16 +61,9 @@ final class Api {
     }
 
     <T> HttpResponse<T> send(HttpRequest.Builder request, BodyHandler<T> handler) {
-        try {
-            HttpResponse<T> response = registry.client().send(request.build(), handler);
-            check(response);
-            return response;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<T> response = registry.send(request, handler);
+        check(response);
+        return response;
     }
 
     /** What every response must satisfy, asserted. */

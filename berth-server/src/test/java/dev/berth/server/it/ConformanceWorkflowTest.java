@@ -8,6 +8,7 @@ import static dev.berth.server.it.Api.withQuery;
 import static dev.berth.server.it.Images.bytes;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -235,6 +236,8 @@ class ConformanceWorkflowTest {
     @Order(203)
     @DisplayName("push: cross-repository blob mount")
     void pushCrossMount() {
+        assumeFalse(RunningRegistry.tokenSuite(),
+                "automatic content discovery mounts only from repositories the token names; this run's tokens name one");
         HttpResponse<byte[]> withoutFrom = api.post("/v2/" + CROSSMOUNT + "/blobs/uploads/?mount=" + CONFIG.digest(), null);
         assertThat(withoutFrom.statusCode()).as("automatic content discovery").isEqualTo(201);
 

@@ -35,12 +35,16 @@ final class RawHttp {
     private RawHttp() {
     }
 
-    /** Sends {@code method target} with the given header lines and body; adds Host and Connection. */
+    /**
+     * Sends {@code method target} with the given header lines and body; adds Host and Connection, and
+     * in a token-auth run an Authorization header for the target's repository.
+     */
     static Response send(RunningRegistry registry, String method, String target, String headerLines, byte[] body) {
         URI base = URI.create(registry.url());
         String head = method + " " + target + " HTTP/1.1\r\n"
                 + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
                 + "Connection: close\r\n"
+                + registry.authorization(target).map(value -> "Authorization: " + value + "\r\n").orElse("")
                 + headerLines
                 + "\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {

@@ -94,9 +94,11 @@ final class AuthRegistry implements AutoCloseable {
         return new AuthRegistry(RunningRegistry.start(all), scratch, null);
     }
 
-    /** No authentication, with further settings (rate limits). */
+    /** No authentication (said explicitly, so no test run can turn it on), with further settings (rate limits). */
     static AuthRegistry open(Map<String, String> settings) {
-        return new AuthRegistry(RunningRegistry.start(settings), scratch(), null);
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("auth.mode", "none");
+        return new AuthRegistry(RunningRegistry.start(all), scratch(), null);
     }
 
     RunningRegistry raw() {
@@ -453,11 +455,15 @@ final class AuthRegistry implements AutoCloseable {
             }
         } finally {
             registry.close();
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            deleteTree(scratch);
+        }
+    }
+
+    static void deleteTree(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

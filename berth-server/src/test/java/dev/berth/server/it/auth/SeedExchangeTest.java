@@ -217,6 +217,29 @@ class SeedExchangeTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void rs256KeysAndShortLifetimesWorkTheSameWay() {
+        try (AuthRegistry rsa = AuthRegistry.token(POLICY, Map.of("auth.algorithm", "RS256", "auth.tokenLifetimeSeconds", "60"))) {
+            rsa.addUser("admin", ADMIN_PASSWORD, true);
+            Image image = rsa.pushImage("library/alpine", "latest",
+                    rsa.token(basic("admin", ADMIN_PASSWORD), "repository:library/alpine:pull,push").authorization());
+
+            TokenReply reply = rsa.token(null, "repository:library/alpine:pull");
+
+            assertThat(reply.body().get("expires_in").asLong()).isEqualTo(60);
+            assertThat(reply.header().path("alg").asText()).isEqualTo("RS256");
+            assertThat(reply.header().path("kid").asText()).matches("[A-Z2-7]{4}(:[A-Z2-7]{4}){11}");
+            assertThat(reply.claims().get("exp").asLong() - reply.claims().get("iat").asLong()).isEqualTo(60);
+            HttpResponse<byte[]> manifest = rsa.get(MANIFEST, "Authorization", reply.authorization(), "Accept", MediaTypes.OCI_MANIFEST);
+            assertThat(manifest.statusCode()).isEqualTo(200);
+            assertThat(manifest.body()).isEqualTo(image.manifest());
+            // A token of the other registry (another key, another audience) is worthless here.
+            rsa.assertBearerChallenge(rsa.get(MANIFEST, "Authorization",
+                    registry.token(null, "repository:library/alpine:pull").authorization()),
+                    "repository:library/alpine:pull", "invalid_token");
+        }
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

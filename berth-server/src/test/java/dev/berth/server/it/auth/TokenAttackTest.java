@@ -22,6 +22,7 @@ import dev.berth.server.it.auth.AuthRegistry.TokenReply;
 import dev.berth.spec.Digest;
 import dev.berth.spec.MediaTypes;
 import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -161,7 +162,7 @@ class TokenAttackTest {
     }
 
     @Test
-    void emptyBearerIsInvalidToken() {
+    void emptyOrBlankBearerIsChallenged() {
         registry.assertBearerChallenge(pullApp("Bearer "), APP_PULL, null);
         registry.assertBearerChallenge(pullApp("Bearer  x"), APP_PULL, "invalid_token");
     }
@@ -209,7 +210,42 @@ class TokenAttackTest {
                 "repository:private/b:pull", "insufficient_scope");
         registry.assertBearerChallenge(registry.get("/v2/alice/app/tags/list", "Authorization",
                 registry.token(ALICE, "repository:alice/app2:pull").authorization()), APP_PULL, "insufficient_scope");
+        registry.assertBearerChallenge(registry.get("/v2/private/b/referrers/" + secret.digest(), "Authorization", token),
+                "repository:private/b:pull", "insufficient_scope");
+        registry.assertBearerChallenge(registry.get("/v2/private/b/tags/list", "Authorization", token),
+                "repository:private/b:pull", "insufficient_scope");
         registry.assertBearerChallenge(registry.get("/v2/_catalog", "Authorization", token), "registry:catalog:*", "insufficient_scope");
+    }
+
+    @Test
+    void whatARepositoryDeletedStaysUnreadableThere() {
+        // CVE-2026-35172's class: a blob or manifest deleted from a repository must not come back
+        // through a cache or through another repository holding the same content.
+        String alice = registry.token(ALICE, "repository:alice/del:pull,push,delete", "repository:private/b:pull").authorization();
+        byte[][] content = AuthRegistry.content();
+        registry.pushBlob("alice/del", content[0], alice);
+        registry.pushBlob("alice/del", content[1], alice);
+        registry.pushBlob("private/b", content[1], registry.token(ADMIN, "repository:private/b:pull,push").authorization());
+        byte[] manifest = AuthRegistry.manifest(content[0], content[1]);
+        Digest manifestDigest = Digest.sha256(manifest);
+        Digest layer = Digest.sha256(content[1]);
+        assertThat(registry.put("/v2/alice/del/manifests/v1", manifest, "Content-Type", MediaTypes.OCI_MANIFEST,
+                "Authorization", alice).statusCode()).isEqualTo(201);
+        assertThat(registry.get("/v2/alice/del/manifests/" + manifestDigest, "Authorization", alice,
+                "Accept", MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(200);
+
+        assertThat(registry.delete("/v2/alice/del/manifests/" + manifestDigest, "Authorization", alice).statusCode()).isEqualTo(202);
+        assertThat(registry.delete("/v2/alice/del/blobs/" + layer, "Authorization", alice).statusCode()).isEqualTo(202);
+
+        assertError(registry.get("/v2/alice/del/manifests/" + manifestDigest, "Authorization", alice,
+                "Accept", MediaTypes.OCI_MANIFEST), 404, "MANIFEST_UNKNOWN");
+        assertError(registry.get("/v2/alice/del/manifests/v1", "Authorization", alice, "Accept", MediaTypes.OCI_MANIFEST),
+                404, "MANIFEST_UNKNOWN");
+        assertError(registry.head("/v2/alice/del/blobs/" + layer, "Authorization", alice), 404, "BLOB_UNKNOWN");
+        assertError(registry.get("/v2/alice/del/blobs/" + layer, "Authorization", alice), 404, "BLOB_UNKNOWN");
+        assertThat(registry.post("/v2/alice/del/blobs/uploads/?mount=" + layer, null, "Authorization", alice).statusCode())
+                .as("no mount from a repository alice cannot read").isEqualTo(202);
+        assertError(registry.head("/v2/alice/del/blobs/" + layer, "Authorization", alice), 404, "BLOB_UNKNOWN");
     }
 
     @Test
@@ -289,6 +325,28 @@ class TokenAttackTest {
                 "Authorization", eve);
 
         assertThat(response.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void uploadSessionsStayInTheirRepository() {
+        String alice = registry.token(ALICE, "repository:alice/up:pull,push").authorization();
+        registry.addUser("mallory", "mallory-secret", false);
+        String mallory = registry.token(basic("mallory", "mallory-secret"), "repository:mallory/x:pull,push").authorization();
+        HttpResponse<byte[]> started = registry.post("/v2/alice/up/blobs/uploads/", null, "Authorization", alice);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String location = header(started, "Location");
+        String id = header(started, "Docker-Upload-UUID");
+
+        registry.assertBearerChallenge(registry.send(registry.request(location).method("PATCH",
+                BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).header("Authorization", mallory)),
+                "repository:alice/up:pull,push", "insufficient_scope");
+        assertError(registry.send(registry.request("/v2/mallory/x/blobs/uploads/" + id).method("PATCH",
+                BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).header("Authorization", mallory)),
+                404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(registry.get("/v2/mallory/x/blobs/uploads/" + id, "Authorization", mallory), 404, "BLOB_UPLOAD_UNKNOWN");
+        HttpResponse<byte[]> status = registry.get(location, "Authorization", alice);
+        assertThat(status.statusCode()).isEqualTo(204);
+        assertThat(header(status, "Range")).isEqualTo("0-0");
     }
 
     // Scope injection at the token endpoint
