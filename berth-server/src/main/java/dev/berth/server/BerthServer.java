@@ -61,13 +61,13 @@ public final class BerthServer implements AutoCloseable {
     private final HttpFrontEnd http;
     private final Database db;
     private final String host;
-    private final ScheduledExecutorService reloads;
+    private final ScheduledExecutorService housekeeping;
 
-    private BerthServer(HttpFrontEnd http, Database db, String host, ScheduledExecutorService reloads) {
+    private BerthServer(HttpFrontEnd http, Database db, String host, ScheduledExecutorService housekeeping) {
         this.http = http;
         this.db = db;
         this.host = host;
-        this.reloads = reloads;
+        this.housekeeping = housekeeping;
     }
 
     public static BerthServer start(BerthConfig config) {
@@ -86,13 +86,15 @@ public final class BerthServer implements AutoCloseable {
         int port = mode.equals("token") && addr.getPort() == 0 ? freePort(addr.getHost()) : addr.getPort();
         BlobStore blobs = new FileBlobStore(data);
         Database db = Database.sqlite(data.resolve("berth.db"));
-        ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("berth-reload").factory());
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("berth-housekeeping").factory());
         try {
             MetadataStore meta = new JdbcMetadataStore(db);
             RegistryOptions options = new RegistryOptions(config.registry().deleteEnabled(),
                     config.registry().maxTagsPage(), config.registry().maxCatalogPage(),
-                    RegistryOptions.defaults().manifestCacheBytes());
-            Routes routes = RegistryApi.routes(blobs, meta, options);
+                    RegistryOptions.DEFAULT_MANIFEST_CACHE_BYTES, Duration.ofHours(config.registry().uploadLifetimeHours()));
+            RegistryApi api = new RegistryApi(blobs, meta, options, Clock.systemUTC());
+            housekeeping.scheduleWithFixedDelay(() -> purge(api), 0, 1, TimeUnit.HOURS);
+            Routes routes = api.routes();
             PullRateLimiter limiter = config.rateLimit().enabled()
                     ? new PullRateLimiter(
                             new PullLimit(config.rateLimit().anonymous(), Duration.ofSeconds(config.rateLimit().windowSeconds())),
@@ -101,13 +103,13 @@ public final class BerthServer implements AutoCloseable {
                     : null;
             AccessController access = switch (mode) {
                 case "htpasswd" -> htpasswd(config.auth(), data);
-                case "token" -> token(config.auth(), data, addr.getHost(), port, db, routes, limiter, reloads);
+                case "token" -> token(config.auth(), data, addr.getHost(), port, db, routes, limiter, housekeeping);
                 default -> AccessController.open();
             };
             HttpFrontEnd http = HttpFrontEnd.start(addr.getHost(), port, new Pipeline(routes, access, limiter));
-            return new BerthServer(http, db, addr.getHost(), reloads);
+            return new BerthServer(http, db, addr.getHost(), housekeeping);
         } catch (RuntimeException e) {
-            reloads.shutdownNow();
+            housekeeping.shutdownNow();
             db.close();
             throw e;
         }
@@ -131,9 +133,12 @@ public final class BerthServer implements AutoCloseable {
      * token service itself is served at {@code /token} unless turned off.
      */
     private static AccessController token(BerthConfig.Auth auth, Path data, String host, int port, Database db,
-            Routes routes, PullRateLimiter limiter, ScheduledExecutorService reloads) {
+            Routes routes, PullRateLimiter limiter, ScheduledExecutorService housekeeping) {
         String reachable = (isWildcard(host) ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         String realm = auth.realm().isEmpty() ? "http://" + reachable + "/token" : auth.realm();
+        if (auth.tokenLifetimeSeconds() < TokenIssuer.MIN_LIFETIME.toSeconds()) {
+            throw new ConfigException("auth.tokenLifetimeSeconds must be at least " + TokenIssuer.MIN_LIFETIME.toSeconds());
+        }
         String service = auth.service().isEmpty() ? reachable : auth.service();
         SigningKey key;
         try {
@@ -148,7 +153,13 @@ public final class BerthServer implements AutoCloseable {
             trust.file(Path.of(auth.trustedCertificates()));
         }
         TrustedKeys trusted = trust.build();
-        reloads.scheduleWithFixedDelay(trusted::reload, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                trusted.reload();
+            } catch (RuntimeException e) {
+                LOG.warn("trusted token keys not reloaded, keeping the current ones: {}", e.getMessage());
+            }
+        }, 10, 10, TimeUnit.SECONDS);
         Set<String> issuers = new LinkedHashSet<>(List.of(auth.issuer()));
         issuers.addAll(commaSeparated(auth.trustedIssuers()));
         List<String> services = new ArrayList<>(List.of(service));
@@ -176,8 +187,19 @@ public final class BerthServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        reloads.shutdownNow();
+        housekeeping.shutdownNow();
         db.close();
+    }
+
+    private static void purge(RegistryApi api) {
+        try {
+            int purged = api.purgeAbandonedUploads();
+            if (purged > 0) {
+                LOG.info("purged {} abandoned uploads", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("purging abandoned uploads failed; will try again", e);
+        }
     }
 
     private static List<String> commaSeparated(String value) {

@@ -84,9 +84,10 @@ public final class TokenHandler {
     private Reply get(RegistryRequest request) {
         String service = service(single(request.queryAll("service"), "service"));
         List<Scope> scopes = scopes(request.queryAll("scope"));
-        Principal who = BasicCredentials.parse(request.header("Authorization").orElse(null))
-                .<Principal>map(credentials -> login(credentials.user(), credentials.password(), request.source()))
-                .orElseGet(Principal.Anonymous::new);
+        Optional<String> authorization = request.header("Authorization");
+        Principal who = authorization.isEmpty() ? new Principal.Anonymous() : BasicCredentials.parse(authorization.get())
+                .map(credentials -> login(credentials.user(), credentials.password(), request.source()))
+                .orElseThrow(() -> TokenError.unauthorized(realm)); // sent credentials never silently become anonymous
         boolean offline = Boolean.parseBoolean(single(request.queryAll("offline_token"), "offline_token"));
         String refresh = offline && who instanceof Principal.User user ? refreshTokens.issue(user.name(), REFRESH_LIFETIME) : null;
         return reply(who, service, scopes, refresh, false);

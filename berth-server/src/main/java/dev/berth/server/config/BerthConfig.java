@@ -22,8 +22,9 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
      * @param deleteEnabled whether manifests, tags and blobs may be deleted
      * @param maxTagsPage the largest page of a tag list
      * @param maxCatalogPage the largest page of the catalog
+     * @param uploadLifetimeHours how long an unfinished upload is kept before it is purged
      */
-    public record Registry(boolean deleteEnabled, int maxTagsPage, int maxCatalogPage) {
+    public record Registry(boolean deleteEnabled, int maxTagsPage, int maxCatalogPage, int uploadLifetimeHours) {
     }
 
     /**
@@ -61,7 +62,7 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
         return new BerthConfig(
                 new Http("127.0.0.1:5000", false),
                 new Storage("./berth-data"),
-                new Registry(true, 10_000, 1_000),
+                new Registry(true, 10_000, 1_000, 168),
                 new Auth("none", "", "", "berth", "", "", true, 300, "ES256", "", "", ""),
                 new RateLimit(false, 100, 200, 21_600));
     }

@@ -84,7 +84,9 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         RequiredAccess required = RequiredAccess.of(endpoint, method, name, Optional.ofNullable(query.get("from")));
         Grant grant = access.authorize(request.getHeader("Authorization"), source, required);
         boolean limited = limiter != null && endpoint == Endpoint.MANIFEST && (method == HttpMethod.GET || method == HttpMethod.HEAD);
-        Map<String, String> limits = limited ? limiter.admit(grant.principal(), source) : Map.of();
+        Map<String, String> limits = !limited ? Map.of()
+                : method == HttpMethod.GET ? limiter.admit(grant.principal(), source)
+                : limiter.peek(grant.principal(), source); // a HEAD is how clients check their limit: never refused
         Reply reply = handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), query, body, grant, source));
         if (limited && method == HttpMethod.GET && reply.status() == 200) {
             limits = limiter.take(grant.principal(), source); // only manifests served count, as on Docker Hub

@@ -254,6 +254,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<UploadSession> uploadsStartedBefore(Instant cutoff, int limit) {
+        return read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE started_at < ? ORDER BY started_at LIMIT ?",
+                r -> new UploadSession(r.getString(1), RepositoryName.parse(r.getString(2)),
+                        Instant.ofEpochMilli(r.getLong(3))), cutoff.toEpochMilli(), checkLimit(limit)));
+    }
+
+    @Override
     public void deleteUpload(String id) {
         write(c -> update(c, "DELETE FROM uploads WHERE id = ?", id));
     }

@@ -3,6 +3,7 @@ package dev.berth.server.meta;
 import dev.berth.spec.Digest;
 import dev.berth.spec.RepositoryName;
 import dev.berth.spec.Tag;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,6 +83,9 @@ public interface MetadataStore extends AutoCloseable {
     Optional<UploadSession> upload(String id);
 
     void deleteUpload(String id);
+
+    /** Up to {@code limit} uploads started before {@code cutoff}, oldest first: abandoned ones to purge. */
+    List<UploadSession> uploadsStartedBefore(Instant cutoff, int limit);
 
     @Override
     void close();

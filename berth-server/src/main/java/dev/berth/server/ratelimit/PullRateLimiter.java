@@ -45,6 +45,11 @@ public final class PullRateLimiter {
         return account(who, address, false, true);
     }
 
+    /** The headers describing the caller's state, spending and refusing nothing (for HEAD requests). */
+    public Map<String, String> peek(Principal who, InetAddress address) {
+        return account(who, address, false, false);
+    }
+
     /** Spends one pull, after a manifest was served; returns the headers to send with it. */
     public Map<String, String> take(Principal who, InetAddress address) {
         return account(who, address, true, false);

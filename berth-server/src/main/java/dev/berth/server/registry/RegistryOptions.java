@@ -1,5 +1,7 @@
 package dev.berth.server.registry;
 
+import java.time.Duration;
+
 /**
  * What an operator may change about the registry API.
  *
@@ -7,10 +9,10 @@ package dev.berth.server.registry;
  * @param maxTagsPage the largest {@code n} for tag lists, and the page size without one
  * @param maxCatalogPage the largest {@code n} for the catalog, and the page size without one
  * @param manifestCacheBytes memory for hot manifests
+ * @param uploadLifetime how long an unfinished upload is kept before it is purged
  */
-public record RegistryOptions(boolean deletes, int maxTagsPage, int maxCatalogPage, long manifestCacheBytes) {
+public record RegistryOptions(boolean deletes, int maxTagsPage, int maxCatalogPage, long manifestCacheBytes,
+        Duration uploadLifetime) {
 
-    public static RegistryOptions defaults() {
-        return new RegistryOptions(true, 10_000, 1_000, 64L * 1024 * 1024);
-    }
+    public static final long DEFAULT_MANIFEST_CACHE_BYTES = 64L * 1024 * 1024;
 }

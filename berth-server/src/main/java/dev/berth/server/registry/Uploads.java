@@ -17,6 +17,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +33,7 @@ import java.util.function.Supplier;
  * a time works on a session.
  */
 final class Uploads {
+    private static final int PURGE_BATCH = 100;
     private record Progress(MessageDigest sha256, long size) {
     }
 
@@ -106,6 +109,25 @@ final class Uploads {
             forget(session.id());
             return size;
         });
+    }
+
+    /**
+     * Discards uploads started before {@code cutoff}, in batches, and returns how many: clients that
+     * never finished, or were cut off by a crash, leave their session and bytes behind.
+     */
+    int purgeStartedBefore(Instant cutoff) {
+        int purged = 0;
+        List<UploadSession> stale;
+        while (!(stale = meta.uploadsStartedBefore(cutoff, PURGE_BATCH)).isEmpty()) {
+            for (UploadSession session : stale) {
+                locked(session, () -> {
+                    discard(session);
+                    return null;
+                });
+            }
+            purged += stale.size();
+        }
+        return purged;
     }
 
     void cancel(UploadSession session) {

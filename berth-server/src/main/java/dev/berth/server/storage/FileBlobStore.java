@@ -22,11 +22,21 @@ import java.util.Optional;
 public final class FileBlobStore implements BlobStore {
     private final StoragePaths paths;
 
+    /**
+     * Opens the store, creating its directories. Files left in {@code tmp/} by a process that died while
+     * writing are deleted: one process owns a data directory, and nothing in {@code tmp/} outlives the
+     * write that made it.
+     */
     public FileBlobStore(Path root) {
         this.paths = new StoragePaths(root);
         try {
             Files.createDirectories(paths.uploads());
             Files.createDirectories(paths.tmp());
+            try (var leftovers = Files.list(paths.tmp())) {
+                for (Path file : leftovers.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         } catch (IOException e) {
             throw new StorageException("cannot create storage under " + root, e);
         }

@@ -10,6 +10,7 @@ import dev.berth.spec.RepositoryName;
 import dev.berth.spec.Tag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -390,6 +391,20 @@ abstract class MetadataStoreContract {
         store.deleteUpload(session.id());
         assertThat(store.upload(session.id())).isEmpty();
         assertThat(store.repositoryExists(ALPINE)).as("an upload alone creates no repository").isFalse();
+    }
+
+    @Test
+    void staleUploadsAreListedOldestFirst() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UploadSession old = new UploadSession("a0000000-0000-4000-8000-000000000001", ALPINE, now.minus(Duration.ofDays(9)));
+        UploadSession older = new UploadSession("a0000000-0000-4000-8000-000000000002", ALPINE, now.minus(Duration.ofDays(10)));
+        UploadSession fresh = new UploadSession("a0000000-0000-4000-8000-000000000003", ALPINE, now);
+        List.of(old, older, fresh).forEach(store::createUpload);
+
+        Instant cutoff = now.minus(Duration.ofDays(7));
+        assertThat(store.uploadsStartedBefore(cutoff, 10)).containsExactly(older, old);
+        assertThat(store.uploadsStartedBefore(cutoff, 1)).containsExactly(older);
+        assertThat(store.uploadsStartedBefore(now.minus(Duration.ofDays(30)), 10)).isEmpty();
     }
 
     // concurrency

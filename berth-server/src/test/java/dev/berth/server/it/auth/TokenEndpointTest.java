@@ -165,6 +165,15 @@ class TokenEndpointTest {
         assertThat(text(response)).doesNotContain("not-her-password");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic !!!not-base64!!!", "Basic bm9jb2xvbg==", "Bearer something", "Digest x"})
+    void credentialsThatCannotBeReadAreRefusedNotIgnored(String authorization) {
+        HttpResponse<byte[]> response = get(authorization, "service", registry.service(), "scope", "repository:alice/a:pull");
+
+        assertTokenError(response, 401, "unauthorized");
+        assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Basic realm=\"berth\"");
+    }
+
     @Test
     void unknownUserIsRefusedLikeAWrongPassword() {
         HttpResponse<byte[]> response = get(basic("mallory", "guess"), "service", registry.service());
