@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Basic authentication against a user directory (an htpasswd file), as distribution's {@code htpasswd}
- * mode: no credentials or wrong ones get 401 with a Basic challenge; a known user the policy does not
- * allow gets 403 {@code DENIED}. Failed logins are throttled per user and per address.
+ * mode: no credentials or wrong ones get 401 with a Basic challenge, unless the rules let anonymous
+ * callers do what the request needs; a known user the policy does not allow gets 403 {@code DENIED}.
+ * Failed logins are throttled per user and per address.
  */
 public final class BasicAccess implements AccessController {
     private final UserDirectory users;
@@ -28,6 +29,9 @@ public final class BasicAccess implements AccessController {
 
     @Override
     public Grant authorize(String authorization, InetAddress source, RequiredAccess required) {
+        if (authorization == null && allowedAll(new Principal.Anonymous(), required)) {
+            return grant(new Principal.Anonymous()); // the rules let anyone do this, e.g. public pull
+        }
         BasicCredentials credentials = BasicCredentials.parse(authorization)
                 .orElseThrow(() -> Challenges.basic(realm, required));
         if (!throttle.allowed(credentials.user(), source)) {
@@ -40,11 +44,17 @@ public final class BasicAccess implements AccessController {
         }
         throttle.succeeded(credentials.user(), source);
         Principal who = user.get();
-        for (Scope scope : required.needed()) {
-            if (!allowed(who, scope)) {
-                throw Challenges.denied(required);
-            }
+        if (!allowedAll(who, required)) {
+            throw Challenges.denied(required);
         }
+        return grant(who);
+    }
+
+    private boolean allowedAll(Principal who, RequiredAccess required) {
+        return required.needed().stream().allMatch(scope -> allowed(who, scope));
+    }
+
+    private Grant grant(Principal who) {
         return new Grant() {
             @Override
             public Principal principal() {

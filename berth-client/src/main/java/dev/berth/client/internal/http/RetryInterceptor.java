@@ -2,7 +2,6 @@ package dev.berth.client.internal.http;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.http.HttpConnectTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,9 +76,6 @@ public final class RetryInterceptor implements Interceptor {
 
     /** Connection resets and timeouts; not TLS failures (a bad certificate stays bad), not interrupts. */
     private static boolean retryable(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return true;
-        }
         return !(e instanceof InterruptedIOException) && !(e instanceof SSLException);
     }
 

@@ -213,6 +213,11 @@ class PolicyTest {
                   - repositories: ["team/**"]
                     users: [reader]
                     actions: [pull]
+                  - repositories: ["public/**"]
+                    anonymous: [pull]
+                  - repositories: ["public/**"]
+                    users: [writer]
+                    actions: [pull, push]
                 """;
         Path scratch;
         AuthRegistry registry;
@@ -233,6 +238,17 @@ class PolicyTest {
         void stop() {
             registry.close();
             AuthRegistry.deleteTree(scratch);
+        }
+
+        @Test
+        void anonymousCallersMayDoWhatTheRulesGiveAnyone() {
+            registry.pushImage("public/app", "latest", basic("writer", "writer-pw"));
+
+            assertThat(registry.get("/v2/public/app/manifests/latest", "Accept", MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> push = registry.post("/v2/public/app/blobs/uploads/", new byte[0]);
+            assertError(push, 401, "UNAUTHORIZED");
+            assertThat(push.headers().allValues("WWW-Authenticate")).containsExactly("Basic realm=\"berth\"");
+            assertError(registry.get("/v2/team/app/manifests/latest"), 401, "UNAUTHORIZED");
         }
 
         @Test

@@ -1,0 +1,71 @@
+package dev.berth.client.internal.http;
+
+import dev.berth.client.RegistryClientException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTPS everywhere, plain HTTP only where it is allowed: loopback hosts and registries marked insecure
+ * ({@link PlainHttpPolicy}). For those, the first request tries HTTPS and falls back to HTTP when the
+ * TLS handshake or the connection fails, as Docker does; the answer is remembered per host and port.
+ * A plain-HTTP URL to any other host (a realm, a redirect, a {@code Location}) is refused: nothing,
+ * least of all a credential, goes over plain HTTP to the network.
+ */
+public final class SchemeInterceptor implements Interceptor {
+    private final Predicate<URI> plainHttpAllowed;
+    private final Map<String, String> learned = new ConcurrentHashMap<>();
+
+    public SchemeInterceptor(Predicate<URI> plainHttpAllowed) {
+        this.plainHttpAllowed = plainHttpAllowed;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        URI uri = request.uri();
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean allowed = plainHttpAllowed.test(uri);
+        switch (scheme) {
+            case "https" -> {
+                if (!allowed) {
+                    return chain.proceed(request);
+                }
+                String key = uri.getHost() + ":" + uri.getPort();
+                if ("http".equals(learned.get(key))) {
+                    return chain.proceed(request.withUri(withScheme(uri, "http")));
+                }
+                try {
+                    Response response = chain.proceed(request);
+                    learned.put(key, "https");
+                    return response;
+                } catch (SSLException | ConnectException e) {
+                    learned.put(key, "http");
+                    return chain.proceed(request.withUri(withScheme(uri, "http")));
+                }
+            }
+            case "http" -> {
+                if (!allowed) {
+                    throw new RegistryClientException("refusing plain HTTP to " + uri.getHost()
+                            + ": only loopback hosts and registries marked insecure may be reached without TLS ("
+                            + request.method() + " " + uri + ")");
+                }
+                return chain.proceed(request);
+            }
+            default -> throw new RegistryClientException("unsupported URL scheme in " + uri);
+        }
+    }
+
+    static URI withScheme(URI uri, String scheme) {
+        try {
+            return new URI(scheme, uri.getRawAuthority(), uri.getRawPath(), uri.getRawQuery(), null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
