@@ -1,0 +1,72 @@
+package dev.berth.client.internal.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.client.RegistryClientException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Test;
+
+class SchemeInterceptorTest {
+    private final PlainHttpPolicy policy = new PlainHttpPolicy(Set.of("insecure.example", "other.example:5000"));
+
+    @Test
+    void plainHttpOnlyForLoopbackAndInsecureHosts() {
+        assertThat(policy.test(URI.create("http://localhost:5000/"))).isTrue();
+        assertThat(policy.test(URI.create("http://127.1.2.3/"))).isTrue();
+        assertThat(policy.test(URI.create("http://[::1]:5000/"))).isTrue();
+        assertThat(policy.test(URI.create("http://insecure.example:1234/"))).isTrue();
+        assertThat(policy.test(URI.create("http://other.example:5000/"))).isTrue();
+        assertThat(policy.test(URI.create("http://other.example:5001/"))).isFalse();
+        assertThat(policy.test(URI.create("http://10.0.0.1/"))).isFalse();
+        assertThat(policy.test(URI.create("http://registry.example/"))).isFalse();
+        assertThat(policy.test(URI.create("http://127.0.0.1.evil.example/"))).isFalse();
+    }
+
+    @Test
+    void refusesPlainHttpElsewhere() {
+        Scripted server = new Scripted(r -> Scripted.response(r, 200, ""));
+        assertThatThrownBy(() -> Scripted.chain(new SchemeInterceptor(policy), server)
+                .execute(Request.get(URI.create("http://auth.example/token"))))
+                .isInstanceOf(RegistryClientException.class).hasMessageContaining("refusing plain HTTP to auth.example");
+        assertThat(server.requests).isEmpty();
+    }
+
+    @Test
+    void fallsBackToHttpOnceAndRemembers() throws IOException {
+        Scripted server = new Scripted(r -> {
+            if (r.uri().getScheme().equals("https")) {
+                throw new SSLException("Unsupported or unrecognized SSL message");
+            }
+            return Scripted.response(r, 200, "");
+        });
+        InterceptorChain chain = Scripted.chain(new SchemeInterceptor(policy), server);
+        assertThat(chain.execute(Request.get(URI.create("https://localhost:5000/v2/"))).request().uri())
+                .isEqualTo(URI.create("http://localhost:5000/v2/"));
+        chain.execute(Request.get(URI.create("https://localhost:5000/v2/x?y=1")));
+        assertThat(server.requests).extracting(r -> r.uri().toString()).containsExactly(
+                "https://localhost:5000/v2/", "http://localhost:5000/v2/", "http://localhost:5000/v2/x?y=1");
+    }
+
+    @Test
+    void keepsHttpsWhereItWorks() throws IOException {
+        Scripted server = new Scripted(r -> Scripted.response(r, 200, ""));
+        InterceptorChain chain = Scripted.chain(new SchemeInterceptor(policy), server);
+        chain.execute(Request.get(URI.create("https://localhost:5443/v2/")));
+        chain.execute(Request.get(URI.create("https://registry.example/v2/")));
+        assertThat(server.requests).extracting(r -> r.uri().getScheme()).containsOnly("https");
+    }
+
+    @Test
+    void tlsFailuresOfOrdinaryHostsAreNotDowngraded() {
+        Scripted server = new Scripted(r -> {
+            throw new SSLException("bad");
+        });
+        assertThatThrownBy(() -> Scripted.chain(new SchemeInterceptor(policy), server)
+                .execute(Request.get(URI.create("https://registry.example/v2/")))).isInstanceOf(SSLException.class);
+        assertThat(server.requests).hasSize(1);
+    }
+}
