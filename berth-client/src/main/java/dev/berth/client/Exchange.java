@@ -2,9 +2,11 @@ package dev.berth.client;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One HTTP exchange as it went over the wire, for {@link ExchangeListener}s: every request the client
@@ -15,6 +17,8 @@ import java.util.Optional;
  * like signatures or tokens become {@code <redacted>}.
  *
  * @param status the response status, or 0 when no response came ({@code failure} says why)
+ * <p>Header maps look names up case-insensitively.
+ *
  * @param requestHeaders the headers berth set; the JDK adds {@code Host}, {@code Content-Length} and
  *     such itself
  */
@@ -22,7 +26,13 @@ public record Exchange(String method, URI uri, Map<String, List<String>> request
         Map<String, List<String>> responseHeaders, Duration elapsed, Optional<String> failure) {
 
     public Exchange {
-        requestHeaders = Map.copyOf(requestHeaders);
-        responseHeaders = Map.copyOf(responseHeaders);
+        requestHeaders = caseInsensitive(requestHeaders);
+        responseHeaders = caseInsensitive(responseHeaders);
+    }
+
+    private static Map<String, List<String>> caseInsensitive(Map<String, List<String>> headers) {
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        return Collections.unmodifiableMap(copy);
     }
 }

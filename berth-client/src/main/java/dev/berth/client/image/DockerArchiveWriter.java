@@ -7,8 +7,11 @@ import dev.berth.spec.MediaTypes;
 import dev.berth.spec.Tag;
 import dev.berth.spec.manifest.Descriptor;
 import dev.berth.spec.manifest.DockerManifest;
+import dev.berth.spec.manifest.DockerManifestList;
+import dev.berth.spec.manifest.ImageIndex;
 import dev.berth.spec.manifest.ImageManifest;
 import dev.berth.spec.manifest.Manifest;
+import dev.berth.spec.manifest.Schema1Manifest;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -64,21 +67,23 @@ final class DockerArchiveWriter implements ImageDestination {
     }
 
     @Override
-    public void putBlob(BlobInfo blob, InputStream content) throws IOException {
-        VerifyingInputStream verified = new VerifyingInputStream(content, blob.digest(), blob.size());
-        if (blob.mediaType().equals(MediaTypes.DOCKER_CONFIG) || blob.mediaType().equals(MediaTypes.OCI_CONFIG)) {
-            byte[] config = ImageJson.readLimited(verified, MAX_CONFIG, "image config " + blob.digest());
-            add(blob.digest().hex() + ".json", config.length, new ByteArrayInputStream(config));
-            configs.put(blob.digest(), config);
-            return;
+    public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
+        try (InputStream in = content.open()) {
+            VerifyingInputStream verified = new VerifyingInputStream(in, blob.digest(), blob.size());
+            if (blob.mediaType().equals(MediaTypes.DOCKER_CONFIG) || blob.mediaType().equals(MediaTypes.OCI_CONFIG)) {
+                byte[] config = ImageJson.readLimited(verified, MAX_CONFIG, "image config " + blob.digest());
+                add(blob.digest().hex() + ".json", config.length, new ByteArrayInputStream(config));
+                configs.put(blob.digest(), config);
+                return;
+            }
+            LayerCompressor.Layer layer = LayerCompressor.decompress(verified, scratch);
+            try (InputStream file = Files.newInputStream(layer.file())) {
+                add(layer.diffId().hex() + ".tar", layer.size(), file);
+            } finally {
+                Files.deleteIfExists(layer.file());
+            }
+            diffIds.put(blob.digest(), layer.diffId());
         }
-        LayerCompressor.Layer layer = LayerCompressor.decompress(verified, scratch);
-        try (InputStream in = Files.newInputStream(layer.file())) {
-            add(layer.diffId().hex() + ".tar", layer.size(), in);
-        } finally {
-            Files.deleteIfExists(layer.file());
-        }
-        diffIds.put(blob.digest(), layer.diffId());
     }
 
     @Override
@@ -99,8 +104,9 @@ final class DockerArchiveWriter implements ImageDestination {
                 config = m.config();
                 layers = m.layers();
             }
-            default -> throw new InvalidImageException("a docker-archive holds single-platform images, not "
-                    + manifest.mediaType() + "; choose a platform");
+            case Schema1Manifest m -> throw new InvalidImageException("a docker-archive cannot hold a Docker schema 1 manifest");
+            case ImageIndex i -> throw new InvalidImageException("a docker-archive holds single-platform images, not an index; choose a platform");
+            case DockerManifestList l -> throw new InvalidImageException("a docker-archive holds single-platform images, not a manifest list; choose a platform");
         }
         byte[] configJson = configs.get(config.digest());
         if (configJson == null) {

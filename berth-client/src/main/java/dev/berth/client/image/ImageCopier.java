@@ -2,6 +2,7 @@ package dev.berth.client.image;
 
 import dev.berth.spec.Digest;
 import dev.berth.spec.Identifier;
+import dev.berth.spec.MediaTypes;
 import dev.berth.spec.Tag;
 import dev.berth.spec.manifest.Descriptor;
 import dev.berth.spec.manifest.DockerManifest;
@@ -11,6 +12,7 @@ import dev.berth.spec.manifest.ImageManifest;
 import dev.berth.spec.manifest.Manifest;
 import dev.berth.spec.manifest.Schema1Manifest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ import java.util.stream.Collectors;
 public final class ImageCopier {
     private static final String SCHEMA1_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     private static final long PROGRESS_STEP = 256 * 1024;
+    private static final int MAX_DEPTH = 8;
 
     private final ImageSource source;
     private final ImageDestination destination;
@@ -87,7 +90,7 @@ public final class ImageCopier {
             throw new InvalidImageException("the destination holds single images only; choose a platform instead of "
                     + options.platforms());
         }
-        collect(root);
+        collect(root, 0);
         copyBlobs();
         for (Manifest manifest : manifests.values()) {
             if (manifest != root) {
@@ -100,28 +103,49 @@ public final class ImageCopier {
                 skipped.get(), bytes.get());
     }
 
-    /** An index becomes its best entry for the platform asked for, unless the whole index is wanted. */
+    /**
+     * An index becomes its best entry for the platform asked for, unless the whole index is wanted. Entries
+     * that are indexes themselves (without a platform, or with a matching one) are looked into, as
+     * containerd does.
+     */
     private Manifest choosePlatform(Manifest root) throws IOException {
-        Manifest current = root;
-        while (!options.platforms().isAll() && isIndex(current)) {
-            List<Descriptor> entries = current.children();
-            Optional<Descriptor> chosen = options.platforms().select(entries);
-            if (chosen.isEmpty()) {
-                String available = entries.stream().map(d -> PlatformMatcher.format(d.platform()))
-                        .distinct().collect(Collectors.joining(", "));
-                throw new ImageNotFoundException("no manifest for " + options.platforms() + " in " + current.digest()
-                        + (available.isEmpty() ? "" : "; it has " + available));
-            }
-            current = child(chosen.get());
+        if (options.platforms().isAll() || !isIndex(root)) {
+            return root;
         }
-        return current;
+        List<Descriptor> candidates = new ArrayList<>();
+        candidates(root, 0, candidates);
+        Optional<Descriptor> chosen = options.platforms().select(candidates);
+        if (chosen.isEmpty()) {
+            String available = candidates.stream().map(d -> PlatformMatcher.format(d.platform()))
+                    .distinct().collect(Collectors.joining(", "));
+            throw new ImageNotFoundException("no manifest for " + options.platforms() + " in " + root.digest()
+                    + (available.isEmpty() ? "" : "; it has " + available));
+        }
+        return child(chosen.get());
+    }
+
+    private void candidates(Manifest index, int depth, List<Descriptor> candidates) throws IOException {
+        if (depth >= MAX_DEPTH) {
+            throw new InvalidImageException("indexes nested more than " + MAX_DEPTH + " deep");
+        }
+        for (Descriptor entry : index.children()) {
+            if (MediaTypes.isIndex(entry.mediaType())
+                    && (entry.platform() == null || options.platforms().matches(entry.platform()))) {
+                candidates(child(entry), depth + 1, candidates);
+            } else {
+                candidates.add(entry);
+            }
+        }
     }
 
     /** Walks the tree depth first, so that {@link #manifests} lists every manifest after its children. */
-    private void collect(Manifest manifest) throws IOException {
+    private void collect(Manifest manifest, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new InvalidImageException("indexes nested more than " + MAX_DEPTH + " deep");
+        }
         switch (manifest) {
-            case ImageIndex index -> children(index.manifests());
-            case DockerManifestList list -> children(list.manifests());
+            case ImageIndex index -> children(index.manifests(), depth);
+            case DockerManifestList list -> children(list.manifests(), depth);
             case ImageManifest image -> layers(image.config(), image.layers());
             case DockerManifest image -> layers(image.config(), image.layers());
             case Schema1Manifest schema1 -> schema1.fsLayers()
@@ -130,10 +154,10 @@ public final class ImageCopier {
         manifests.putIfAbsent(manifest.digest(), manifest);
     }
 
-    private void children(List<Descriptor> entries) throws IOException {
+    private void children(List<Descriptor> entries, int depth) throws IOException {
         for (Descriptor entry : entries) {
             if (!manifests.containsKey(entry.digest())) {
-                collect(child(entry));
+                collect(child(entry), depth + 1);
             }
         }
     }
@@ -193,28 +217,84 @@ public final class ImageCopier {
             options.progress().accept(new BlobProgress(wanted.digest(), wanted.size(), 0, BlobProgress.Phase.SKIPPED));
             return;
         }
-        try (BlobStream stream = source.blob(wanted.digest())) {
-            if (wanted.size() >= 0 && stream.size() >= 0 && stream.size() != wanted.size()) {
-                throw new InvalidImageException("blob " + wanted.digest() + " is " + stream.size() + " bytes, its manifest says "
-                        + wanted.size());
+        try (Transfer transfer = new Transfer(source.blob(wanted.digest()), wanted)) {
+            options.progress().accept(new BlobProgress(transfer.blob.digest(), transfer.blob.size(), 0, BlobProgress.Phase.STARTED));
+            destination.putBlob(transfer.blob, transfer);
+            VerifyingInputStream last = transfer.last();
+            if (last == null) {
+                skipped.incrementAndGet();
+                options.progress().accept(new BlobProgress(wanted.digest(), transfer.blob.size(), 0, BlobProgress.Phase.SKIPPED));
+                return;
             }
-            BlobInfo blob = wanted.size() >= 0 ? wanted : new BlobInfo(wanted.digest(), stream.size(), wanted.mediaType());
-            options.progress().accept(new BlobProgress(blob.digest(), blob.size(), 0, BlobProgress.Phase.STARTED));
+            last.finish();
+            copied.incrementAndGet();
+            bytes.addAndGet(last.count());
+            options.progress().accept(new BlobProgress(wanted.digest(), transfer.blob.size(), last.count(), BlobProgress.Phase.DONE));
+        }
+    }
+
+    /**
+     * One blob on its way: the source stream opened first (to learn the size) serves the destination's
+     * first {@link #open()}; a retry opens the source again. Every stream is verified and reports progress.
+     */
+    private final class Transfer implements BlobOpener, AutoCloseable {
+        private final BlobInfo blob;
+        private final List<BlobStream> opened = new ArrayList<>();
+        private BlobStream unused;
+        private VerifyingInputStream last;
+
+        Transfer(BlobStream first, BlobInfo wanted) throws IOException {
+            opened.add(first);
+            this.unused = first;
+            checkSize(first, wanted);
+            this.blob = wanted.size() >= 0 ? wanted : new BlobInfo(wanted.digest(), first.size(), wanted.mediaType());
+        }
+
+        @Override
+        public synchronized InputStream open() throws IOException {
+            BlobStream stream = unused;
+            unused = null;
+            if (stream == null) {
+                stream = checkSize(source.blob(blob.digest()), blob);
+                opened.add(stream);
+            }
             long[] reported = {0};
-            VerifyingInputStream in = new VerifyingInputStream(stream.content(), blob.digest(), blob.size(), count -> {
+            last = new VerifyingInputStream(stream.content(), blob.digest(), blob.size(), count -> {
                 if (count - reported[0] >= PROGRESS_STEP) {
                     reported[0] = count;
                     options.progress().accept(new BlobProgress(blob.digest(), blob.size(), count, BlobProgress.Phase.TRANSFERRING));
                 }
             });
-            destination.putBlob(blob, in);
-            if (in.read() >= 0) {
-                throw new IOException("destination stopped reading blob " + blob.digest() + " before its end");
-            }
-            copied.incrementAndGet();
-            bytes.addAndGet(in.count());
-            options.progress().accept(new BlobProgress(blob.digest(), blob.size(), in.count(), BlobProgress.Phase.DONE));
+            return last;
         }
+
+        synchronized VerifyingInputStream last() {
+            return last;
+        }
+
+        @Override
+        public synchronized void close() {
+            for (BlobStream stream : opened) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    // already finished with it
+                }
+            }
+        }
+    }
+
+    private static BlobStream checkSize(BlobStream stream, BlobInfo wanted) throws InvalidImageException {
+        if (wanted.size() >= 0 && stream.size() >= 0 && stream.size() != wanted.size()) {
+            try {
+                stream.close();
+            } catch (IOException e) {
+                // refused anyway
+            }
+            throw new InvalidImageException("blob " + wanted.digest() + " is " + stream.size()
+                    + " bytes, its manifest says " + wanted.size());
+        }
+        return stream;
     }
 
     private static boolean isIndex(Manifest manifest) {

@@ -5,7 +5,6 @@ import dev.berth.spec.Tag;
 import dev.berth.spec.manifest.Manifest;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -21,10 +20,12 @@ public interface ImageDestination extends Closeable {
     boolean hasBlob(Digest digest) throws IOException;
 
     /**
-     * Stores a blob read from {@code content} until its end. Implementations verify the digest (and size
-     * when known) as the bytes stream by, and store nothing under the digest when they do not match.
+     * Stores a blob, reading a stream from {@code content} to its end (and opening it again should an
+     * attempt fail). Implementations verify the digest (and size when known) as the bytes stream by and
+     * store nothing under the digest when they do not match. {@code blob.size()} is {@code -1} when the
+     * source could not tell it.
      */
-    void putBlob(BlobInfo blob, InputStream content) throws IOException;
+    void putBlob(BlobInfo blob, BlobOpener content) throws IOException;
 
     /** Stores a manifest an index or manifest list refers to, by its digest and with its exact bytes. */
     void putManifest(Manifest manifest) throws IOException;

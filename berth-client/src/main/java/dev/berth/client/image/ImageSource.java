@@ -13,7 +13,7 @@ import java.io.IOException;
  *
  * <pre>{@code
  * try (ImageSource source = OciLayout.open(Path.of("busybox"));
- *      ImageDestination destination = OciArchive.destination(Path.of("busybox.tar"))) {
+ *      ImageDestination destination = OciArchive.create(Path.of("busybox.tar"))) {
  *     ImageCopier.copy(source, Tag.parse("latest"), destination, CopyOptions.defaults());
  *     destination.commit();
  * }

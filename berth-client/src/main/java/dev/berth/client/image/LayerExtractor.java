@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -110,10 +111,18 @@ public final class LayerExtractor {
                 return;
             }
             String base = SafePaths.base(clean);
-            Path parent = SafePaths.directory(root, SafePaths.parent(clean), true, name);
+            String parentClean = SafePaths.parent(clean);
             if (base.startsWith(".wh.")) {
-                whiteout(SafePaths.parent(clean), parent, base.substring(4), name);
+                try {
+                    whiteout(parentClean, SafePaths.directory(root, parentClean, false, name), base.substring(4), name);
+                } catch (NoSuchFileException e) {
+                    whiteouts++;
+                }
                 return;
+            }
+            Path parent = SafePaths.directory(root, parentClean, true, name);
+            for (String ancestor = parentClean; !ancestor.isEmpty(); ancestor = SafePaths.parent(ancestor)) {
+                created.add(ancestor);
             }
             Path target = parent.resolve(base);
             switch (entry.type()) {
@@ -172,7 +181,7 @@ public final class LayerExtractor {
             Path source;
             try {
                 source = SafePaths.directory(root, SafePaths.parent(linked), false, entry.name()).resolve(SafePaths.base(linked));
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new InvalidImageException("hard link " + TarEntry.quote(entry.name()) + " to missing " + TarEntry.quote(linked));
             }
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {

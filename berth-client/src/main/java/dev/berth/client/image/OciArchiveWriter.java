@@ -32,7 +32,7 @@ final class OciArchiveWriter implements ImageDestination {
     }
 
     @Override
-    public void putBlob(BlobInfo blob, InputStream content) throws IOException {
+    public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
         layout.putBlob(blob, content);
     }
 

@@ -114,14 +114,15 @@ public final class OciLayout implements ImageSource, ImageDestination {
     }
 
     @Override
-    public void putBlob(BlobInfo blob, InputStream content) throws IOException {
+    public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
         Path target = root.resolve(OciLayoutReader.blobPath(blob.digest()));
         Files.createDirectories(target.getParent());
         Path temporary = Files.createTempFile(root, ".berth-blob-", ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+                    InputStream in = new VerifyingInputStream(content.open(), blob.digest(), blob.size())) {
                 OutputStream out = Channels.newOutputStream(channel);
-                new VerifyingInputStream(content, blob.digest(), blob.size()).transferTo(out);
+                in.transferTo(out);
                 channel.force(true);
             }
             readableByAll(temporary);
@@ -139,7 +140,7 @@ public final class OciLayout implements ImageSource, ImageDestination {
         Digest digest = manifest.digest();
         if (!hasBlob(digest)) {
             byte[] content = manifest.content();
-            putBlob(new BlobInfo(digest, content.length, manifest.mediaType()), new ByteArrayInputStream(content));
+            putBlob(new BlobInfo(digest, content.length, manifest.mediaType()), () -> new ByteArrayInputStream(content));
         }
     }
 

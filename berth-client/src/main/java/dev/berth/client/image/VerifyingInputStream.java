@@ -67,6 +67,21 @@ final class VerifyingInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * Checks, once the consumer is done, that it took the whole content and that it was right: the read
+     * of end-of-stream did that already, or (when the size is known) all of it was read without that
+     * last read. Needs no further reading, so it works on a stream the consumer closed.
+     */
+    void finish() throws IOException {
+        if (verified) {
+            return;
+        }
+        if (expectedSize < 0 || count != expectedSize) {
+            throw new IOException(expected + ": the consumer stopped after " + count + " bytes, before the end");
+        }
+        verify();
+    }
+
     /** Bytes read so far. */
     long count() {
         return count;

@@ -83,6 +83,35 @@ class DockerArchiveTest {
         }
     }
 
+    /** skopeo's docker-archive of the debian fixture: 78 MB of layer, recompressed while its diff_id is checked. */
+    @Test
+    void readsALargeDockerArchive() throws IOException {
+        Path file = Fixtures.require("archives/debian.docker.tar");
+        Path layout = Fixtures.require("oci/debian");
+        try (DockerArchive archive = DockerArchive.open(file); OciLayout original = OciLayout.open(layout);
+                OciLayout copy = OciLayout.create(tmp.resolve("copy"))) {
+            CopyReport report = ImageCopier.copy(archive, Tag.parse("bookworm"), copy, CopyOptions.defaults());
+            DockerManifest manifest = (DockerManifest) copy.manifest(report.digest());
+            Manifest expected = original.manifest(Tag.parse("bookworm"));
+            assertThat(manifest.config().digest()).isEqualTo(expected.blobs().get(0));
+            try (BlobStream layer = copy.blob(manifest.layers().get(0).digest());
+                    InputStream in = new GZIPInputStream(layer.content())) {
+                java.security.MessageDigest sha = Digest.newSha256();
+                in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha));
+                assertThat(Digest.of(sha.digest())).isEqualTo(ImageJson.diffIds(readAll(copy, manifest.config().digest())).get(0));
+            }
+        }
+    }
+
+    @Test
+    void schema1CannotGoIntoADockerArchive() throws IOException {
+        SkopeoDir source = new SkopeoDir(Fixtures.require("docker/busybox-v2s1"));
+        try (ImageDestination archive = DockerArchive.create(tmp.resolve("s1.tar"), Optional.empty())) {
+            assertThatThrownBy(() -> ImageCopier.copy(source, Tag.parse("latest"), archive, CopyOptions.defaults()))
+                    .isInstanceOf(InvalidImageException.class).hasMessageContaining("schema 1");
+        }
+    }
+
     @Test
     void roundTripsThroughALayoutAndBack() throws IOException {
         Path layout = tmp.resolve("layout");
@@ -215,6 +244,12 @@ class DockerArchiveTest {
 
     static void put(TarWriter writer, String name, byte[] content) throws IOException {
         writer.write(TarEntry.file(name, content.length, 0644), new ByteArrayInputStream(content));
+    }
+
+    static byte[] readAll(ImageSource source, Digest digest) throws IOException {
+        try (BlobStream blob = source.blob(digest)) {
+            return blob.content().readAllBytes();
+        }
     }
 
     static byte[] read(TarIndex tar, String member) throws IOException {

@@ -57,6 +57,32 @@ class ImageCopierTest {
     }
 
     @Test
+    void followsNestedIndexes() throws IOException {
+        MemoryImages source = new MemoryImages();
+        Manifest image = image(source, "nested layer".getBytes(StandardCharsets.UTF_8));
+        Manifest inner = source.addManifest(index(image, MediaTypes.OCI_MANIFEST, ",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}"),
+                MediaTypes.OCI_INDEX, null);
+        Manifest outer = source.addManifest(index(inner, MediaTypes.OCI_INDEX, ""), MediaTypes.OCI_INDEX, "nested");
+
+        MemoryImages whole = new MemoryImages();
+        CopyReport all = ImageCopier.copy(source, Tag.parse("nested"), whole, CopyOptions.defaults().withPlatforms(PlatformMatcher.all()));
+        assertThat(all.manifests()).containsExactly(image.digest(), inner.digest(), outer.digest());
+
+        CopyReport one = ImageCopier.copy(source, Tag.parse("nested"), new MemoryImages(),
+                CopyOptions.defaults().withPlatforms(PlatformMatcher.parse("linux/arm64/v8")));
+        assertThat(one.digest()).isEqualTo(image.digest());
+        assertThatThrownBy(() -> ImageCopier.copy(source, Tag.parse("nested"), new MemoryImages(),
+                CopyOptions.defaults().withPlatforms(PlatformMatcher.parse("linux/riscv64"))))
+                .isInstanceOf(ImageNotFoundException.class).hasMessageContaining("it has linux/arm64");
+    }
+
+    private static byte[] index(Manifest child, String mediaType, String platform) {
+        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\"" + mediaType
+                + "\",\"digest\":\"" + child.digest() + "\",\"size\":" + child.content().length + platform + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void copiesSignedSchema1ManifestsIntact() throws IOException {
         SkopeoDir source = new SkopeoDir(Fixtures.require("docker/busybox-v2s1"));
         MemoryImages target = new MemoryImages();
@@ -167,6 +193,47 @@ class ImageCopierTest {
         assertThat(report.blobsCopied()).isEqualTo(1);
     }
 
+    @Test
+    void aDestinationMayOpenABlobAgainOrNotAtAll() throws IOException {
+        MemoryImages source = new MemoryImages();
+        Manifest manifest = image(source, "layer that is retried".getBytes(StandardCharsets.UTF_8));
+        Digest layer = manifest.blobs().get(1);
+        MemoryImages retrying = new MemoryImages() {
+            @Override
+            public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
+                if (blob.digest().equals(layer)) {
+                    try (InputStream first = content.open()) {
+                        first.read(new byte[5]);
+                    }
+                }
+                super.putBlob(blob, content);
+            }
+        };
+        CopyReport report = ImageCopier.copy(source, Tag.parse("v1"), retrying, CopyOptions.defaults());
+        assertThat(report.blobsCopied()).isEqualTo(2);
+        assertThat(source.blobOpens.get(layer)).hasValue(2);
+        assertThat(retrying.blobs.get(layer)).isEqualTo(source.blobs.get(layer));
+
+        MemoryImages mounting = new MemoryImages() {
+            @Override
+            public void putBlob(BlobInfo blob, BlobOpener content) {
+                events.add("mounted " + blob.digest());
+            }
+        };
+        CopyReport mounted = ImageCopier.copy(source, Tag.parse("v1"), mounting, CopyOptions.defaults());
+        assertThat(mounted.blobsSkipped()).isEqualTo(2);
+        assertThat(mounted.bytesCopied()).isZero();
+
+        MemoryImages lazy = new MemoryImages() {
+            @Override
+            public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
+                content.open().read(new byte[3]);
+            }
+        };
+        assertThatThrownBy(() -> ImageCopier.copy(source, Tag.parse("v1"), lazy, CopyOptions.defaults()))
+                .isInstanceOf(IOException.class).hasMessageContaining("before the end");
+    }
+
     /** A 64 MiB blob reaches the destination while the source is still producing it: nothing is buffered whole. */
     @Test
     void streamsBlobsWithoutHoldingThemInMemory() throws IOException {
@@ -189,10 +256,12 @@ class ImageCopierTest {
         };
         MemoryImages sink = new MemoryImages() {
             @Override
-            public void putBlob(BlobInfo blob, InputStream content) throws IOException {
-                content.read(new byte[8192]);
-                producedWhenDestinationStarted.set(generated.produced);
-                content.transferTo(java.io.OutputStream.nullOutputStream());
+            public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
+                try (InputStream in = content.open()) {
+                    in.read(new byte[8192]);
+                    producedWhenDestinationStarted.set(generated.produced);
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
             }
         };
         CopyReport report = ImageCopier.copy(source, Tag.parse("x"), sink, CopyOptions.defaults());

@@ -119,6 +119,7 @@ class LayerExtractorTest {
             TarTest.file(w, "b/x", "x");
             TarTest.file(w, "b/sub/y", "y");
             TarTest.file(w, "c/z", "z");
+            TarTest.file(w, "c/sub/old", "hidden by the opaque c");
             TarTest.file(w, "keep", "k");
         })));
         LayerExtractor.Report report = extractor.apply(new ByteArrayInputStream(layer(w -> {
@@ -178,7 +179,12 @@ class LayerExtractorTest {
 
     @Test
     void extractsDebianAsARootfsButNotConfined() throws IOException {
-        Path blob = Fixtures.require("oci/debian/blobs/sha256/f337a5a126b65018a9de9f0fb10807e279fe8d230b8e6bfbc715b6b5dee77d2d");
+        Path layout = Fixtures.require("oci/debian");
+        Path blob;
+        try (OciLayout debian = OciLayout.open(layout)) {
+            var manifest = (dev.berth.spec.manifest.ImageManifest) debian.manifest(dev.berth.spec.Tag.parse("bookworm"));
+            blob = layout.resolve(OciLayoutReader.blobPath(manifest.layers().get(0).digest()));
+        }
         LayerExtractor.Report report;
         try (InputStream in = Files.newInputStream(blob)) {
             report = new LayerExtractor(root, LinkPolicy.ROOTFS).apply(in);

@@ -71,14 +71,17 @@ class MemoryImages implements ImageSource, ImageDestination {
     }
 
     @Override
-    public void putBlob(BlobInfo blob, InputStream content) throws IOException {
+    public void putBlob(BlobInfo blob, BlobOpener content) throws IOException {
         int now = concurrent.incrementAndGet();
         maxConcurrent.accumulateAndGet(now, Math::max);
         try {
             if (putDelayMillis > 0) {
                 Thread.sleep(putDelayMillis);
             }
-            byte[] bytes = content.readAllBytes();
+            byte[] bytes;
+            try (InputStream in = content.open()) {
+                bytes = in.readAllBytes();
+            }
             blobs.put(blob.digest(), bytes);
             events.add("blob " + blob.digest());
         } catch (InterruptedException e) {

@@ -150,15 +150,15 @@ class OciLayoutTest {
         Digest digest = Digest.sha256(content);
         try (OciLayout layout = OciLayout.create(dir)) {
             assertThatThrownBy(() -> layout.putBlob(new BlobInfo(digest, content.length, MediaTypes.OCTET_STREAM),
-                    new ByteArrayInputStream("other bytes".getBytes(StandardCharsets.UTF_8))))
+                    () -> new ByteArrayInputStream("other bytes".getBytes(StandardCharsets.UTF_8))))
                     .isInstanceOf(InvalidImageException.class).hasMessageContaining("digest mismatch");
             assertThatThrownBy(() -> layout.putBlob(new BlobInfo(digest, content.length + 1, MediaTypes.OCTET_STREAM),
-                    new ByteArrayInputStream(content))).isInstanceOf(InvalidImageException.class);
+                    () -> new ByteArrayInputStream(content))).isInstanceOf(InvalidImageException.class);
             assertThatThrownBy(() -> layout.putBlob(new BlobInfo(digest, content.length, MediaTypes.OCTET_STREAM),
-                    failingAfter(content, 4))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+                    () -> failingAfter(content, 4))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
             assertThat(layout.hasBlob(digest)).isFalse();
 
-            layout.putBlob(new BlobInfo(digest, -1, MediaTypes.OCTET_STREAM), new ByteArrayInputStream(content));
+            layout.putBlob(new BlobInfo(digest, -1, MediaTypes.OCTET_STREAM), () -> new ByteArrayInputStream(content));
             assertThat(layout.hasBlob(digest)).isTrue();
             Path file = dir.resolve(OciLayoutReader.blobPath(digest));
             assertThat(Files.readAllBytes(file)).isEqualTo(content);
@@ -190,7 +190,7 @@ class OciLayoutTest {
 
     static void putAll(OciLayout layout, Manifest manifest) throws IOException {
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        layout.putBlob(new BlobInfo(Digest.sha256(empty), 2, MediaTypes.OCI_EMPTY), new ByteArrayInputStream(empty));
+        layout.putBlob(new BlobInfo(Digest.sha256(empty), 2, MediaTypes.OCI_EMPTY), () -> new ByteArrayInputStream(empty));
         layout.putManifest(manifest);
     }
 

@@ -29,8 +29,10 @@ public final class BasicAccess implements AccessController {
 
     @Override
     public Grant authorize(String authorization, InetAddress source, RequiredAccess required) {
-        if (authorization == null && allowedAll(new Principal.Anonymous(), required)) {
-            return grant(new Principal.Anonymous()); // the rules let anyone do this, e.g. public pull
+        // The rules may let anyone do this (public pull). /v2/ needs no scope, yet must challenge anonymous
+        // callers: that is how clients learn they should log in.
+        if (authorization == null && !required.needed().isEmpty() && allowedAll(new Principal.Anonymous(), required)) {
+            return grant(new Principal.Anonymous());
         }
         BasicCredentials credentials = BasicCredentials.parse(authorization)
                 .orElseThrow(() -> Challenges.basic(realm, required));

@@ -4,7 +4,6 @@ import dev.berth.client.RegistryClientException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -61,11 +60,9 @@ public final class SchemeInterceptor implements Interceptor {
         }
     }
 
+    /** The same URL with another scheme; the raw (encoded) path and query are kept as they are. */
     static URI withScheme(URI uri, String scheme) {
-        try {
-            return new URI(scheme, uri.getRawAuthority(), uri.getRawPath(), uri.getRawQuery(), null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return URI.create(scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 }

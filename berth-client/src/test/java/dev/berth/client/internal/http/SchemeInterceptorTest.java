@@ -46,9 +46,9 @@ class SchemeInterceptorTest {
         InterceptorChain chain = Scripted.chain(new SchemeInterceptor(policy), server);
         assertThat(chain.execute(Request.get(URI.create("https://localhost:5000/v2/"))).request().uri())
                 .isEqualTo(URI.create("http://localhost:5000/v2/"));
-        chain.execute(Request.get(URI.create("https://localhost:5000/v2/x?y=1")));
+        chain.execute(Request.get(URI.create("https://localhost:5000/v2/x?mount=sha256%3Aab&from=a%2Fb")));
         assertThat(server.requests).extracting(r -> r.uri().toString()).containsExactly(
-                "https://localhost:5000/v2/", "http://localhost:5000/v2/", "http://localhost:5000/v2/x?y=1");
+                "https://localhost:5000/v2/", "http://localhost:5000/v2/", "http://localhost:5000/v2/x?mount=sha256%3Aab&from=a%2Fb");
     }
 
     @Test

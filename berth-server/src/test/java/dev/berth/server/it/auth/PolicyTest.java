@@ -249,6 +249,10 @@ class PolicyTest {
             assertError(push, 401, "UNAUTHORIZED");
             assertThat(push.headers().allValues("WWW-Authenticate")).containsExactly("Basic realm=\"berth\"");
             assertError(registry.get("/v2/team/app/manifests/latest"), 401, "UNAUTHORIZED");
+            HttpResponse<byte[]> base = registry.get("/v2/");
+            assertError(base, 401, "UNAUTHORIZED");
+            assertThat(base.headers().allValues("WWW-Authenticate")).as("/v2/ challenges so clients log in")
+                    .containsExactly("Basic realm=\"berth\"");
         }
 
         @Test
