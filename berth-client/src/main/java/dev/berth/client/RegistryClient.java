@@ -11,6 +11,7 @@ import dev.berth.spec.Digest;
 import dev.berth.spec.Reference;
 import dev.berth.spec.Registry;
 import dev.berth.spec.Repository;
+import dev.berth.spec.RegistryPath;
 import dev.berth.spec.auth.Scope;
 import dev.berth.spec.manifest.Descriptor;
 import java.io.OutputStream;
@@ -43,6 +44,7 @@ import java.util.Set;
  * everywhere except loopback hosts and {@linkplain Builder#insecureRegistry registries marked insecure}.
  */
 public final class RegistryClient {
+    private final Calls calls;
     private final ManifestOps manifests;
     private final BlobPusher pusher;
     private final BlobDownload download;
@@ -56,7 +58,7 @@ public final class RegistryClient {
                 b.userAgent, Set.copyOf(b.insecure), Set.copyOf(b.trustedRealms), b.credentials, b.listener,
                 b.revealSecrets, b.maxRetries + 1, b.initialBackoff, b.maxRetryWait, b.requestTimeout, b.clock,
                 duration -> Thread.sleep(duration)));
-        Calls calls = new Calls(stack.registry(), b.clock);
+        this.calls = new Calls(stack.registry(), b.clock);
         this.manifests = new ManifestOps(calls);
         this.pusher = new BlobPusher(calls, b.chunkSize, b.monolithicLimit);
         this.download = new BlobDownload(calls, b.maxRetries);
@@ -152,6 +154,15 @@ public final class RegistryClient {
 
     public List<String> catalog(Registry registry, int pageSize) {
         return listing.catalog(registry, pageSize);
+    }
+
+    /**
+     * {@code GET /v2/} with the registry's credentials, answering its challenge as any request would:
+     * returns when the registry accepts the caller, throws (401, {@code UNAUTHORIZED}) when it or its
+     * token service refuses the credentials. What {@code berth login} checks before storing them.
+     */
+    public void ping(Registry registry) {
+        calls.send(Calls.request("GET", registry, RegistryPath.base(), List.of()), 200).close();
     }
 
     /**

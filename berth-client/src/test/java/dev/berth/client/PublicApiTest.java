@@ -77,7 +77,7 @@ class PublicApiTest {
                 .resolve("dev/berth/client");
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().contains("$")).toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().contains("$") && !f.getFileName().toString().contains("-")).toList()) {
                 String simple = file.getFileName().toString().replace(".class", "");
                 if (Modifier.isPublic(Class.forName("dev.berth.client." + simple).getModifiers())) {
                     names.add(simple);

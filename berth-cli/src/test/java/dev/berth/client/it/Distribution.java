@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Distribution implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
 
     final Path dir;
     final int port;
@@ -51,10 +52,10 @@ final class Distribution implements AutoCloseable {
                 .map(e -> Path.of(e, "docker-registry")).filter(Files::isExecutable).findFirst();
     }
 
-    /** Skips the calling test, saying so on stdout and stderr, when docker-registry is not installed. */
+    /** Skips the calling test when docker-registry is not installed, saying so on stdout and stderr (once). */
     static Path requireBinary() {
         Optional<Path> binary = binary();
-        if (binary.isEmpty()) {
+        if (binary.isEmpty() && !ANNOUNCED.getAndSet(true)) {
             String message = "SKIPPED: docker-registry (CNCF distribution) not installed; the client was NOT tested"
                     + " against it (apt-get install docker-registry)";
             System.out.println(message);
@@ -120,7 +121,8 @@ final class Distribution implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + log());
             }
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
                 return;
             } catch (IOException notYet) {
                 sleep(50);

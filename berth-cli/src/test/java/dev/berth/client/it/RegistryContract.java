@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,15 @@ abstract class RegistryContract {
     final Recorder recorder = new Recorder();
 
     abstract Registry registry();
+
+    @BeforeEach
+    final void checkAvailable() {
+        assumeAvailable();
+    }
+
+    /** Skips the test (loudly) when the registry under test cannot run here; subclasses override. */
+    void assumeAvailable() {
+    }
 
     /** A builder with the credentials this registry needs, if any. */
     abstract RegistryClient.Builder builder();

@@ -1,11 +1,13 @@
 package dev.berth.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.berth.client.Credential;
 import dev.berth.client.CredentialStore;
 import dev.berth.client.Exchange;
 import dev.berth.client.RegistryClient;
+import dev.berth.client.RegistryClientException;
 import dev.berth.client.Token;
 import dev.berth.spec.MediaTypes;
 import dev.berth.spec.Repository;
@@ -109,6 +111,26 @@ class TokenFlowTest {
                 BerthRegistry basic = BerthRegistry.start("htpasswd", Map.of())) {
             assertThat(client.fetchToken(open.registry(), List.of())).as("no auth, no token").isEmpty();
             assertThat(client.fetchToken(basic.registry(), List.of())).as("Basic, no token").isEmpty();
+        }
+    }
+
+    @Test
+    void pingsWithCredentials() {
+        admin(new Recorder()).build().ping(berth.registry());
+        RegistryClient wrong = RegistryClient.builder().credentials(CredentialStore.of(Map.of(berth.registry(),
+                Credential.basic(BerthRegistry.ADMIN, "wrong")))).build();
+        RegistryClientException refused = catchThrowableOfType(RegistryClientException.class, () -> wrong.ping(berth.registry()));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.getMessage()).startsWith("token service refused: POST http://" + berth.registry() + "/token: 401");
+        RegistryClient.builder().build().ping(berth.registry()); // an anonymous token opens /v2/, nothing more
+
+        try (BerthRegistry basic = BerthRegistry.start("htpasswd", Map.of())) {
+            RegistryClient basicWrong = RegistryClient.builder().credentials(CredentialStore.of(Map.of(basic.registry(),
+                    Credential.basic(BerthRegistry.USER, "wrong")))).build();
+            RegistryClientException basicRefused = catchThrowableOfType(RegistryClientException.class,
+                    () -> basicWrong.ping(basic.registry()));
+            assertThat(basicRefused.status()).isEqualTo(401);
+            assertThat(basicRefused.errorCode()).contains("UNAUTHORIZED");
         }
     }
 

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +81,7 @@ public final class AuthFileStore implements CredentialStore {
         if (exact != null) {
             return decode(exact);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : auths.properties()) {
             if (matches(entry.getKey(), registry)) {
                 Optional<Credential> found = decode(entry.getValue());
                 if (found.isPresent()) {
@@ -138,8 +136,7 @@ public final class AuthFileStore implements CredentialStore {
     /** {@code credHelpers} for the registry's host, else {@code credsStore}. */
     private Optional<CredentialHelper> helper(ObjectNode root, Registry registry) {
         JsonNode helpers = root.path("credHelpers");
-        for (Iterator<Map.Entry<String, JsonNode>> it = helpers.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : helpers.properties()) {
             if (matches(entry.getKey(), registry) && !entry.getValue().asText("").isEmpty()) {
                 return Optional.of(new CredentialHelper(entry.getValue().asText(), env));
             }
@@ -166,14 +163,9 @@ public final class AuthFileStore implements CredentialStore {
     }
 
     private static boolean removeMatching(ObjectNode auths, Registry registry) {
-        boolean removed = false;
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-            if (matches(it.next().getKey(), registry)) {
-                it.remove();
-                removed = true;
-            }
-        }
-        return removed;
+        List<String> keys = auths.properties().stream().map(Map.Entry::getKey).filter(key -> matches(key, registry)).toList();
+        auths.remove(keys);
+        return !keys.isEmpty();
     }
 
     private static Optional<Credential> decode(JsonNode entry) {
