@@ -22,14 +22,14 @@ import java.util.stream.Stream;
  * {@code auth.mode} none, htpasswd (users written to {@code <data>/htpasswd} as bcrypt {@code $2y$})
  * or token (users in its database). Closing it stops the server and deletes the data.
  */
-final class BerthRegistry implements AutoCloseable {
-    static final String ADMIN = "admin";
-    static final String ADMIN_PASSWORD = "admin-pw:with:colons";
-    static final String USER = "alice";
-    static final String USER_PASSWORD = "alice-pw";
+public final class BerthRegistry implements AutoCloseable {
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-pw:with:colons";
+    public static final String USER = "alice";
+    public static final String USER_PASSWORD = "alice-pw";
 
-    final Path data;
-    final BerthServer server;
+    public final Path data;
+    public final BerthServer server;
 
     private BerthRegistry(Path data, BerthServer server) {
         this.data = data;
@@ -37,7 +37,7 @@ final class BerthRegistry implements AutoCloseable {
     }
 
     /** Starts with {@code auth.mode=mode}; htpasswd and token registries get {@link #ADMIN} and {@link #USER}. */
-    static BerthRegistry start(String mode, Map<String, String> settings) {
+    public static BerthRegistry start(String mode, Map<String, String> settings) {
         Path data = tempDir("berth-client-it-");
         Map<String, String> all = new HashMap<>();
         all.put("http.addr", "127.0.0.1:0");
@@ -56,22 +56,22 @@ final class BerthRegistry implements AutoCloseable {
         return registry;
     }
 
-    Registry registry() {
+    public Registry registry() {
         return Registry.parse("127.0.0.1:" + server.port());
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    void addUser(String name, String password, boolean admin) {
+    public void addUser(String name, String password, boolean admin) {
         try (Database db = Database.sqlite(data.resolve("berth.db"))) {
             new UserStore(db).add(name, password, admin, Set.of());
         }
     }
 
     /** An htpasswd file as {@code htpasswd -Bbc} writes it: {@code user:$2y$10$…}. */
-    static void writeHtpasswd(Path file, Map<String, String> users) {
+    public static void writeHtpasswd(Path file, Map<String, String> users) {
         StringBuilder lines = new StringBuilder();
         users.forEach((user, password) -> lines.append(user).append(':')
                 .append(BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(10, password.toCharArray())).append('\n'));
@@ -82,7 +82,7 @@ final class BerthRegistry implements AutoCloseable {
         }
     }
 
-    static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -90,7 +90,7 @@ final class BerthRegistry implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Assumptions;
  * loopback port, with deletes and schema 1 enabled and an {@code auth} section of the caller's
  * choosing. Where the binary is missing, {@link #requireBinary()} skips the test loudly.
  */
-final class Distribution implements AutoCloseable {
+public final class Distribution implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
 
-    final Path dir;
-    final int port;
+    public final Path dir;
+    public final int port;
     private final Process process;
     private final Path log;
 
@@ -38,7 +38,7 @@ final class Distribution implements AutoCloseable {
     }
 
     /** {@code -Dberth.docker-registry=/path} picks the binary; otherwise /usr/bin or PATH. */
-    static Optional<Path> binary() {
+    public static Optional<Path> binary() {
         String chosen = System.getProperty("berth.docker-registry");
         if (chosen != null) {
             return Optional.of(Path.of(chosen)).filter(Files::isExecutable);
@@ -53,7 +53,7 @@ final class Distribution implements AutoCloseable {
     }
 
     /** Skips the calling test when docker-registry is not installed, saying so on stdout and stderr (once). */
-    static Path requireBinary() {
+    public static Path requireBinary() {
         Optional<Path> binary = binary();
         if (binary.isEmpty() && !ANNOUNCED.getAndSet(true)) {
             String message = "SKIPPED: docker-registry (CNCF distribution) not installed; the client was NOT tested"
@@ -66,7 +66,7 @@ final class Distribution implements AutoCloseable {
     }
 
     /** @param authYaml the {@code auth:} section, indented by two spaces, or empty for none */
-    static Distribution start(String authYaml) {
+    public static Distribution start(String authYaml) {
         Path binary = requireBinary();
         Path dir = BerthRegistry.tempDir("distribution-it-");
         int port = freePort();
@@ -103,11 +103,11 @@ final class Distribution implements AutoCloseable {
         }
     }
 
-    Registry registry() {
+    public Registry registry() {
         return Registry.parse("127.0.0.1:" + port);
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -132,7 +132,7 @@ final class Distribution implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not start within " + START_TIMEOUT + ":\n" + log());
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
