@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.client.BlobPush;
 import dev.berth.client.RegistryClient;
 import dev.berth.client.image.BlobInfo;
 import dev.berth.client.image.BlobOpener;
@@ -110,7 +111,7 @@ sealed interface ImageLocation {
      * @param from the source being copied, for cross-repository mounts and default names
      * @param pushed told about each blob a registry destination receives
      */
-    Destination openDestination(RegistryClient client, Source from, Consumer<dev.berth.client.BlobPush> pushed) throws IOException;
+    Destination openDestination(RegistryClient client, Source from, Consumer<BlobPush> pushed) throws IOException;
 
     /** How the user would write this location. */
     String display();
@@ -124,7 +125,7 @@ sealed interface ImageLocation {
         }
 
         @Override
-        public Destination openDestination(RegistryClient client, Source from, Consumer<dev.berth.client.BlobPush> pushed) {
+        public Destination openDestination(RegistryClient client, Source from, Consumer<BlobPush> pushed) {
             RegistryImageDestination destination = RegistryImageDestination.of(client, ref.repository()).onPush(pushed);
             if (from.repository().isPresent()) {
                 destination = destination.mountingFrom(from.repository().get());
@@ -156,7 +157,7 @@ sealed interface ImageLocation {
         }
 
         @Override
-        public Destination openDestination(RegistryClient client, Source from, Consumer<dev.berth.client.BlobPush> pushed) throws IOException {
+        public Destination openDestination(RegistryClient client, Source from, Consumer<BlobPush> pushed) throws IOException {
             return new Destination(OciLayout.create(directory), name.map(Tag::parse));
         }
 
@@ -181,7 +182,7 @@ sealed interface ImageLocation {
         }
 
         @Override
-        public Destination openDestination(RegistryClient client, Source from, Consumer<dev.berth.client.BlobPush> pushed) throws IOException {
+        public Destination openDestination(RegistryClient client, Source from, Consumer<BlobPush> pushed) throws IOException {
             return new Destination(OciArchive.create(file), name.map(Tag::parse));
         }
 
@@ -228,7 +229,7 @@ sealed interface ImageLocation {
         }
 
         @Override
-        public Destination openDestination(RegistryClient client, Source from, Consumer<dev.berth.client.BlobPush> pushed) throws IOException {
+        public Destination openDestination(RegistryClient client, Source from, Consumer<BlobPush> pushed) throws IOException {
             Optional<Reference> ref = name.map(Reference::parse);
             if (ref.isPresent() && !(ref.get() instanceof Reference.ByTag)) {
                 throw Failures.usage("a docker-archive names its image by tag, not digest: " + name.get());

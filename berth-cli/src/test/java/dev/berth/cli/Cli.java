@@ -20,6 +20,8 @@ import picocli.CommandLine;
 final class Cli {
     final Path home;
     final Map<String, String> env = new HashMap<>();
+    /** Whether berth believes standard error is a terminal (and so draws progress). */
+    boolean terminal;
 
     record Result(int status, String out, String err) {
         /** Standard error, which for a failure must be one line. */
@@ -57,7 +59,7 @@ final class Cli {
     Result runWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false));
+        CommandLine cli = new CommandLine(new Main(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal));
         Main.installUsageErrorHandler(cli);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

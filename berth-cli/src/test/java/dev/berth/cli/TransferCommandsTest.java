@@ -195,4 +195,22 @@ class TransferCommandsTest {
         assertThat(multi.status()).isEqualTo(3);
         assertThat(multi.errLine()).contains(": 404 ").doesNotContain("\n");
     }
+
+    @Test
+    void drawsProgressOnlyOnATerminalAndNotWhenQuiet() {
+        Path fixture = Fixtures.require("oci/debian");
+        Cli cli = cli();
+        cli.terminal = true;
+        Cli.Result shown = ok2(cli.run("push", fixture.toString(), berth.registry() + "/progress/debian:1"));
+        assertThat(shown.err()).startsWith("\rpushing: ").contains("2 of 2 blobs", "27.1 MiB").endsWith("\n");
+        assertThat(shown.out()).startsWith("pushed ");
+        Cli.Result quiet = ok2(cli.run("pull", "-q", berth.registry() + "/progress/debian:1", "-o", tmp.resolve("quiet").toString()));
+        assertThat(quiet.err()).isEmpty();
+        assertThat(quiet.out()).isEmpty();
+    }
+
+    private static Cli.Result ok2(Cli.Result result) {
+        assertThat(result.status()).as(result.toString()).isZero();
+        return result;
+    }
 }
