@@ -5,6 +5,7 @@ import dev.berth.spec.Registry;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -24,9 +25,14 @@ import java.util.stream.Collectors;
  */
 public final class RealmPolicy {
     private final Set<String> trusted;
-    private final PublicSuffixList suffixes;
+    private final Supplier<PublicSuffixList> suffixes;
 
     public RealmPolicy(Set<String> trustedRealmHosts, PublicSuffixList suffixes) {
+        this(trustedRealmHosts, () -> suffixes);
+    }
+
+    /** With the list loaded only when a judgement needs it (most never do: the realm is on the registry's host). */
+    public RealmPolicy(Set<String> trustedRealmHosts, Supplier<PublicSuffixList> suffixes) {
         this.trusted = trustedRealmHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.suffixes = suffixes;
     }
@@ -53,8 +59,8 @@ public final class RealmPolicy {
         if (Addresses.isPrivateOrLoopback(realmHost) || Addresses.isIpLiteral(realmHost)) {
             return new Decision(false, "realm " + realmHost + " is an address, not the registry's host " + registryHost);
         }
-        var realmSite = suffixes.registrableDomain(realmHost);
-        var registrySite = suffixes.registrableDomain(registryHost);
+        var realmSite = suffixes.get().registrableDomain(realmHost);
+        var registrySite = suffixes.get().registrableDomain(registryHost);
         if (realmSite.isPresent() && realmSite.equals(registrySite)) {
             return new Decision(true, "realm is in the registry's domain " + realmSite.get());
         }

@@ -48,7 +48,7 @@ public record HttpStack(InterceptorChain registry, InterceptorChain tokens, Auth
         InterceptorChain tokens = new InterceptorChain(List.of(userAgent, retry, scheme, recorder, transport));
         AuthStates auth = new AuthStates(o.credentials(), warnings);
         BearerAuth bearer = new BearerAuth(auth, new TokenClient(tokens, o.clock()),
-                new RealmPolicy(o.trustedRealmHosts(), PublicSuffixList.bundled()), warnings, o.listener(),
+                new RealmPolicy(o.trustedRealmHosts(), PublicSuffixList::bundled), warnings, o.listener(),
                 o.revealSecrets(), o.clock());
         InterceptorChain registry = new InterceptorChain(List.of(userAgent, retry, new RedirectInterceptor(10), scheme,
                 bearer, new BasicAuth(auth), recorder, transport));
