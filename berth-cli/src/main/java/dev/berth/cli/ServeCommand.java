@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the registry. With no file and no flags: 127.0.0.1:5000, data under ./berth-data.")
 final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger("berth");
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (berth.yml).")
     Path config;
@@ -61,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             BerthConfig settings = ConfigLoader.load(config, System.getenv(), overrides);
             server = BerthServer.start(settings);
-            LOG.info("berth registry listening on {} (data {})", server.url(), Path.of(settings.storage().path()).toAbsolutePath().normalize());
+            Logger log = LoggerFactory.getLogger("berth"); // here, not in a static field: other commands never start logging
+            log.info("berth registry listening on {} (data {})", server.url(), Path.of(settings.storage().path()).toAbsolutePath().normalize());
         } catch (ConfigException e) {
             System.err.println("berth: " + e.getMessage());
             return 2;
