@@ -147,13 +147,7 @@ sealed interface ImageLocation {
         @Override
         public Source openSource(RegistryClient client) throws IOException {
             OciLayout layout = OciLayout.open(directory);
-            try {
-                Digest digest = pick(layout.index(), name, layout::find, "oci:" + directory);
-                return new Source(layout, digest, name.filter(Tag::isValid).map(Tag::parse), Optional.empty());
-            } catch (IOException | RuntimeException e) {
-                layout.close();
-                throw e;
-            }
+            return openNamed(layout, layout::index, layout::find, name, "oci:" + directory);
         }
 
         @Override
@@ -172,13 +166,7 @@ sealed interface ImageLocation {
         @Override
         public Source openSource(RegistryClient client) throws IOException {
             OciArchive archive = OciArchive.open(file);
-            try {
-                Digest digest = pick(archive.index(), name, archive::find, "oci-archive:" + file);
-                return new Source(archive, digest, name.filter(Tag::isValid).map(Tag::parse), Optional.empty());
-            } catch (IOException | RuntimeException e) {
-                archive.close();
-                throw e;
-            }
+            return openNamed(archive, archive::index, archive::find, name, "oci-archive:" + file);
         }
 
         @Override
@@ -251,6 +239,24 @@ sealed interface ImageLocation {
             case Reference.ByTag byTag -> Optional.of(byTag.tag());
             case Reference.ByDigest byDigest -> byDigest.tag();
         };
+    }
+
+    /** Reads a layout's {@code index.json}. */
+    @FunctionalInterface
+    interface IndexReader {
+        ImageIndex read() throws IOException;
+    }
+
+    /** The image an opened OCI layout (or archive of one) names, closing the layout when that fails. */
+    private static Source openNamed(ImageSource layout, IndexReader index, Finder finder, Optional<String> name, String where)
+            throws IOException {
+        try {
+            Digest digest = pick(index.read(), name, finder, where);
+            return new Source(layout, digest, name.filter(Tag::isValid).map(Tag::parse), Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            layout.close();
+            throw e;
+        }
     }
 
     /** A lookup of an {@code index.json} entry by name. */

@@ -89,7 +89,8 @@ final class ManifestHandler {
             case Digest given -> verified(given, manifest);
         };
         validateFor(name, manifest);
-        Digest stored = Digest.sha256(content);
+        // the parser already hashed the bytes; only a signed schema 1 manifest's digest is another's (its payload's)
+        Digest stored = manifest instanceof Schema1Manifest ? Digest.sha256(content) : manifest.digest();
         blobs.write(stored, content);
         cache.put(stored, content);
         meta.putManifest(name, record(digest, stored, manifest), identifier instanceof Tag tag ? tag : null);
