@@ -3,7 +3,13 @@ package dev.berth.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.spec.RegistryPath.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,5 +83,49 @@ class RegistryPathTest {
         Optional<RegistryPath> path = RegistryPath.match("/v2/UPPER/../x/manifests/latest");
         assertThat(path).map(RegistryPath::name).contains("UPPER/../x");
         assertThat(RepositoryName.isValid(path.orElseThrow().name())).isFalse();
+    }
+
+    /** The URL grammar as regular expressions, tried in order: the definition the matcher must agree with. */
+    private static final List<Map.Entry<Endpoint, Pattern>> GRAMMAR = List.of(
+            Map.entry(Endpoint.BASE, Pattern.compile("/v2/?")),
+            Map.entry(Endpoint.CATALOG, Pattern.compile("/v2/_catalog")),
+            Map.entry(Endpoint.TAGS, Pattern.compile("/v2/(.+)/tags/list")),
+            Map.entry(Endpoint.MANIFEST, Pattern.compile("/v2/(.+)/manifests/([^/]+)")),
+            Map.entry(Endpoint.UPLOAD, Pattern.compile("/v2/(.+)/blobs/uploads/([^/]+)")),
+            Map.entry(Endpoint.UPLOADS, Pattern.compile("/v2/(.+)/blobs/uploads/?")),
+            Map.entry(Endpoint.BLOB, Pattern.compile("/v2/(.+)/blobs/([^/]+)")),
+            Map.entry(Endpoint.REFERRERS, Pattern.compile("/v2/(.+)/referrers/([^/]+)")));
+
+    private static Optional<RegistryPath> byGrammar(String path) {
+        for (Map.Entry<Endpoint, Pattern> rule : GRAMMAR) {
+            Matcher m = rule.getValue().matcher(path);
+            if (m.matches()) {
+                return Optional.of(new RegistryPath(rule.getKey(),
+                        m.groupCount() >= 1 ? m.group(1) : null, m.groupCount() >= 2 ? m.group(2) : null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void agreesWithTheGrammarOnEveryPathBuiltFromItsPieces() {
+        List<String> pieces = List.of("", "/", "v2", "a", "b.c", "_catalog", "tags", "list", "manifests", "blobs",
+                "uploads", "referrers", "latest", DIGEST, "\n", "%2F", "..");
+        List<String> paths = new ArrayList<>();
+        Random random = new Random(42);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder path = new StringBuilder(random.nextInt(10) == 0 ? "/v3" : "/v2");
+            int length = random.nextInt(7);
+            for (int j = 0; j < length; j++) {
+                path.append(random.nextInt(8) == 0 ? "" : "/").append(pieces.get(random.nextInt(pieces.size())));
+            }
+            if (random.nextBoolean()) {
+                path.append('/');
+            }
+            paths.add(path.toString());
+        }
+        for (String path : paths) {
+            assertThat(RegistryPath.match(path)).as(path).isEqualTo(byGrammar(path));
+        }
     }
 }

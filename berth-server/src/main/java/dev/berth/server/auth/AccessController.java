@@ -18,9 +18,27 @@ public interface AccessController {
      */
     Grant authorize(String authorization, InetAddress source, RequiredAccess required);
 
+    /**
+     * Whether {@link #authorize} may block (a database, a password hash): if not, requests may be
+     * authorized and answered on the event loop.
+     */
+    default boolean blocks() {
+        return true;
+    }
+
     /** No authentication: everyone may do everything. */
     static AccessController open() {
         Grant everything = Grant.everything();
-        return (authorization, source, required) -> everything;
+        return new AccessController() {
+            @Override
+            public Grant authorize(String authorization, InetAddress source, RequiredAccess required) {
+                return everything;
+            }
+
+            @Override
+            public boolean blocks() {
+                return false;
+            }
+        };
     }
 }

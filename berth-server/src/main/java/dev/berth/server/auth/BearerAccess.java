@@ -24,6 +24,12 @@ public final class BearerAccess implements AccessController {
         this.service = service;
     }
 
+    /** Verification is computation alone, and a token once verified is cached. */
+    @Override
+    public boolean blocks() {
+        return false;
+    }
+
     @Override
     public Grant authorize(String authorization, InetAddress source, RequiredAccess required) {
         if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

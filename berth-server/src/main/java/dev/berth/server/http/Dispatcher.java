@@ -3,6 +3,7 @@ package dev.berth.server.http;
 import dev.berth.server.auth.AccessController;
 import dev.berth.server.auth.Grant;
 import dev.berth.server.auth.RequiredAccess;
+import dev.berth.server.meta.NotInMemory;
 import dev.berth.server.ratelimit.PullRateLimiter;
 import dev.berth.spec.ErrorCode;
 import dev.berth.spec.RegistryException;
@@ -26,8 +27,10 @@ import java.util.stream.Collectors;
 
 /**
  * The fixed pipeline every API request goes through: match the path, validate the repository name,
- * find the route, then run the handler on a virtual thread and write its reply (or its failure,
- * through {@link ErrorRenderer}) back on the event loop.
+ * find the route, check access, then run the handler and write its reply (or its failure, through
+ * {@link ErrorRenderer}). A route that can answer from memory is tried first on the event loop, when
+ * access control needs no blocking either; otherwise, or when the answer is not in memory, the
+ * request goes to a virtual thread and its reply comes back to the event loop.
  */
 final class Dispatcher implements Handler<HttpServerRequest> {
     private final Routes routes;
@@ -45,33 +48,57 @@ final class Dispatcher implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         request.pause();
+        Reply immediate = access.blocks() ? null : fromMemory(request);
+        if (immediate != null) {
+            finish(request, immediate);
+            return;
+        }
         Context context = Vertx.currentContext();
         RequestBody body = new RequestBody(request, context);
-        String line = request.method() + " " + request.path();
         blocking.execute(() -> {
             Reply reply;
             try {
-                reply = route(request, body);
+                reply = route(request, body, false);
             } catch (Throwable failure) {
-                reply = ErrorRenderer.render(failure, line);
+                reply = ErrorRenderer.render(failure, line(request));
             }
             Reply done = reply;
-            context.runOnContext(v -> {
-                Responder.send(request, done);
-                if (!request.isEnded()) {
-                    request.handler(ignored -> { });
-                    request.resume();
-                }
-            });
+            context.runOnContext(v -> finish(request, done));
         });
     }
 
-    private Reply route(HttpServerRequest request, RequestBody body) {
+    /** The reply if it can be given without blocking, else {@code null}. */
+    private Reply fromMemory(HttpServerRequest request) {
+        try {
+            return route(request, null, true);
+        } catch (NotInMemory e) {
+            return null;
+        } catch (Throwable failure) {
+            return ErrorRenderer.render(failure, line(request));
+        }
+    }
+
+    private static void finish(HttpServerRequest request, Reply reply) {
+        Responder.send(request, reply);
+        if (!request.isEnded()) {
+            request.handler(ignored -> { });
+            request.resume();
+        }
+    }
+
+    private static String line(HttpServerRequest request) {
+        return request.method() + " " + request.path();
+    }
+
+    private Reply route(HttpServerRequest request, RequestBody body, boolean memoryOnly) {
         HttpMethod method = request.method();
         MultiMap query = QueryString.parse(request.query());
         InetAddress source = source(request);
         Optional<Map<HttpMethod, RouteHandler>> outside = routes.outside(request.path());
         if (outside.isPresent()) {
+            if (memoryOnly) {
+                throw NotInMemory.instance();
+            }
             RouteHandler handler = Optional.ofNullable(outside.get().get(method))
                     .orElseThrow(() -> unsupported(method, outside.get().keySet()));
             return handler.handle(new RegistryRequest(method, null, null, request.headers(), query, body, null, source));
@@ -80,7 +107,11 @@ final class Dispatcher implements Handler<HttpServerRequest> {
                 .orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("no such endpoint: " + abbreviate(request.path())));
         RepositoryName name = path.name() == null ? null : RepositoryName.parse(path.name());
         Endpoint endpoint = path.endpoint();
-        RouteHandler handler = routes.find(endpoint, method).orElseThrow(() -> unsupported(method, routes.methods(endpoint)));
+        Routes.Route route = routes.find(endpoint, method).orElseThrow(() -> unsupported(method, routes.methods(endpoint)));
+        RouteHandler handler = memoryOnly ? route.fromMemory() : route.handler();
+        if (handler == null) {
+            throw NotInMemory.instance();
+        }
         RequiredAccess required = RequiredAccess.of(endpoint, method, name, Optional.ofNullable(query.get("from")));
         Grant grant = access.authorize(request.getHeader("Authorization"), source, required);
         boolean limited = limiter != null && endpoint == Endpoint.MANIFEST && (method == HttpMethod.GET || method == HttpMethod.HEAD);

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 final class RegistryVerticle extends VerticleBase {
     /** Header lines beyond this are answered 431 by Vert.x itself, before any handler runs. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Body pieces as large as the socket reads give them, rather than Netty's 8 KiB default: fewer hand-offs per upload. */
+    private static final int MAX_CHUNK_BYTES = 256 * 1024;
 
     private final String host;
     private final int port;
@@ -32,6 +34,7 @@ final class RegistryVerticle extends VerticleBase {
                 .setPort(port)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setMaxInitialLineLength(8192)
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
                 .setHandle100ContinueAutomatically(true)
                 .setTcpNoDelay(true)
                 .setIdleTimeout(300);

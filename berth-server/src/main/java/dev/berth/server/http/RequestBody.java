@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -17,12 +18,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Created on the event loop while the request is paused; read from one other thread.
  */
 final class RequestBody extends InputStream {
-    private static final int WINDOW = 8;
+    private static final int WINDOW = 16;
     private static final Object END = new Object();
 
     private final HttpServerRequest request;
     private final Context context;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** What the reader took from {@link #queue} in one go, to be read before it waits again. */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private int consumed;
     private Buffer current;
     private int position;
     private boolean ended;
@@ -81,12 +85,16 @@ final class RequestBody extends InputStream {
             started = true;
             context.runOnContext(v -> request.fetch(WINDOW));
         }
-        Object next;
-        try {
-            next = queue.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading the request body");
+        Object next = ready.poll();
+        if (next == null) {
+            try {
+                ready.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading the request body");
+            }
+            queue.drainTo(ready);
+            next = ready.poll();
         }
         if (next == END) {
             ended = true;
@@ -97,7 +105,11 @@ final class RequestBody extends InputStream {
             ended = true;
             throw new IOException("request body failed: " + t.getMessage(), t);
         }
-        context.runOnContext(v -> request.fetch(1));
+        // Ask for more half a window at a time: each request wakes the event loop up.
+        if (++consumed == WINDOW / 2) {
+            consumed = 0;
+            context.runOnContext(v -> request.fetch(WINDOW / 2));
+        }
         current = (Buffer) next;
         position = 0;
         return current.length() > 0 || fill();

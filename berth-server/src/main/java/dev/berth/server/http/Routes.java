@@ -15,11 +15,24 @@ import java.util.Set;
  * handler unless one is registered for it.
  */
 public final class Routes {
-    private final Map<Endpoint, Map<HttpMethod, RouteHandler>> table = new EnumMap<>(Endpoint.class);
+    /** A verb's handler, and the one that answers from memory alone on the event loop, if any. */
+    record Route(RouteHandler handler, RouteHandler fromMemory) {
+    }
+
+    private final Map<Endpoint, Map<HttpMethod, Route>> table = new EnumMap<>(Endpoint.class);
     private final Map<String, Map<HttpMethod, RouteHandler>> outside = new LinkedHashMap<>();
 
     public Routes add(Endpoint endpoint, HttpMethod method, RouteHandler handler) {
-        RouteHandler previous = table.computeIfAbsent(endpoint, e -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+        return add(endpoint, method, handler, null);
+    }
+
+    /**
+     * Adds a route that can often be answered from memory: {@code fromMemory} runs first, on the event
+     * loop, and must not block; it throws {@link dev.berth.server.meta.NotInMemory} to hand the request
+     * to {@code handler} on a virtual thread. Both must give the same answer.
+     */
+    public Routes add(Endpoint endpoint, HttpMethod method, RouteHandler handler, RouteHandler fromMemory) {
+        Route previous = table.computeIfAbsent(endpoint, e -> new LinkedHashMap<>()).putIfAbsent(method, new Route(handler, fromMemory));
         if (previous != null) {
             throw new IllegalStateException(method + " " + endpoint + " registered twice");
         }
@@ -45,9 +58,9 @@ public final class Routes {
         return Optional.ofNullable(outside.get(path));
     }
 
-    Optional<RouteHandler> find(Endpoint endpoint, HttpMethod method) {
-        Map<HttpMethod, RouteHandler> verbs = table.getOrDefault(endpoint, Map.of());
-        RouteHandler handler = verbs.get(method);
+    Optional<Route> find(Endpoint endpoint, HttpMethod method) {
+        Map<HttpMethod, Route> verbs = table.getOrDefault(endpoint, Map.of());
+        Route handler = verbs.get(method);
         if (handler == null && method == HttpMethod.HEAD) {
             handler = verbs.get(HttpMethod.GET);
         }

@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -43,11 +48,14 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
     private static final int SQLITE_POOL_SIZE = 8;
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+    /** Most writes committed together; more wait for the next commit. */
+    private static final int MAX_GROUP = 64;
 
     private final DataSource dataSource;
     private final HikariDataSource pool; // opened here, else null
     private final Dialect dialect;
     private final Lock writer; // see Dialect.singleWriter
+    private final Queue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
 
     private Database(DataSource dataSource, HikariDataSource pool, Dialect dialect) {
         this.dataSource = dataSource;
@@ -147,17 +155,37 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code work} as one transaction, after this process's other writers on a single-writer
      * database. Commits when it returns; rolls back and rethrows when it throws.
+     *
+     * <p>On a single-writer database, writers that arrive while another commits are committed together
+     * (group commit): the first to get the lock runs every queued work in one transaction, each inside a
+     * savepoint so that one failing rolls back only itself, and commits once. Each caller still returns
+     * only after its own work is durable, and sees the outcome it would have seen alone; a commit that
+     * fails fails them all.
      */
     public <T> T write(Work<T> work) {
         if (writer == null) {
             return transaction(work);
         }
+        Pending<T> mine = new Pending<>(work);
+        queued.add(mine);
         writer.lock();
         try {
-            return transaction(work);
+            while (!mine.done) { // else a writer that got the lock earlier committed it
+                List<Pending<?>> batch = new ArrayList<>();
+                for (Pending<?> next; batch.size() < MAX_GROUP && (next = queued.poll()) != null; ) {
+                    batch.add(next);
+                }
+                commitGroup(batch);
+            }
         } finally {
             writer.unlock();
         }
+        return mine.outcome();
+    }
+
+    /** Writes waiting for a commit: tests use it to know a group is forming. */
+    int queuedWrites() {
+        return queued.size();
     }
 
     private <T> T transaction(Work<T> work) {
@@ -176,6 +204,87 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new MetadataException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void commitGroup(List<Pending<?>> batch) {
+        if (batch.size() == 1) {
+            runAlone(batch.getFirst());
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Pending<?> pending : batch) {
+                    Savepoint savepoint = c.setSavepoint();
+                    pending.runIn(c, savepoint);
+                }
+                c.setAutoCommit(true);
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+            batch.forEach(Pending::commit);
+        } catch (SQLException | RuntimeException e) {
+            MetadataException failed = new MetadataException("database write failed: " + e.getMessage(), e);
+            batch.forEach(pending -> pending.fail(failed));
+        }
+    }
+
+    private <T> void runAlone(Pending<T> pending) {
+        try {
+            pending.result = transaction(pending.work);
+        } catch (RuntimeException e) {
+            pending.failure = e;
+        }
+        pending.done = true;
+    }
+
+    /** One caller's work in a group commit, and its outcome. */
+    private static final class Pending<T> {
+        private final Work<T> work;
+        private T result;
+        private RuntimeException failure;
+        private volatile boolean done;
+
+        Pending(Work<T> work) {
+            this.work = work;
+        }
+
+        /**
+         * Runs the work within the group's transaction: a failure of its own rolls back to {@code savepoint}
+         * and is its outcome; a failure to do even that is the whole group's.
+         */
+        void runIn(Connection c, Savepoint savepoint) throws SQLException {
+            try {
+                result = work.run(c);
+                c.releaseSavepoint(savepoint);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(savepoint);
+                c.releaseSavepoint(savepoint);
+                failure = e instanceof SQLException sql
+                        ? new MetadataException("database write failed: " + sql.getMessage(), sql)
+                        : (RuntimeException) e;
+            }
+        }
+
+        void commit() {
+            done = true;
+        }
+
+        void fail(MetadataException groupFailure) {
+            if (failure == null) {
+                failure = groupFailure;
+            }
+            result = null;
+            done = true;
+        }
+
+        T outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
         }
     }
 

@@ -265,6 +265,18 @@ public final class JdbcMetadataStore implements MetadataStore {
         write(c -> update(c, "DELETE FROM uploads WHERE id = ?", id));
     }
 
+    @Override
+    public void completeUpload(UploadSession session, Digest digest, long size) {
+        write(c -> {
+            insertBlob(c, digest, size);
+            update(c, """
+                    INSERT INTO repository_blobs (repository_id, digest) VALUES (?, ?)
+                    ON CONFLICT (repository_id, digest) DO NOTHING
+                    """, repositoryId(c, session.repository()), digest);
+            return update(c, "DELETE FROM uploads WHERE id = ?", session.id());
+        });
+    }
+
     /** Closes the database if {@link #sqlite} opened it for this store alone. */
     @Override
     public void close() {

@@ -15,16 +15,10 @@ import java.util.Optional;
  * <p>Repositories come into being with their first linked blob or manifest. Pagination is lexical:
  * {@code last} is exclusive and may be {@code null} for the first page.
  */
-public interface MetadataStore extends AutoCloseable {
+public interface MetadataStore extends MetadataReads, AutoCloseable {
 
     /** Records that a blob of {@code size} bytes is committed in the blob store (idempotent). */
     void putBlob(Digest digest, long size);
-
-    /**
-     * The size of a committed blob, if the registry holds it: recorded by {@link #putBlob} or as a
-     * manifest's bytes, whether or not a repository links it now.
-     */
-    Optional<Long> blobSize(Digest digest);
 
     /**
      * Links a committed blob into a repository, creating the repository (idempotent).
@@ -33,8 +27,6 @@ public interface MetadataStore extends AutoCloseable {
      *     {@linkplain #putBlob put}; nothing is created then
      */
     void linkBlob(RepositoryName repository, Digest digest);
-
-    boolean isBlobLinked(RepositoryName repository, Digest digest);
 
     /** Removes a blob's link from a repository; {@code false} when it was not linked. */
     boolean unlinkBlob(RepositoryName repository, Digest digest);
@@ -49,27 +41,11 @@ public interface MetadataStore extends AutoCloseable {
      */
     void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag);
 
-    Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest);
-
-    Optional<Digest> resolveTag(RepositoryName repository, Tag tag);
-
     /** Deletes a manifest and every tag pointing at it; {@code false} when it was not there. */
     boolean deleteManifest(RepositoryName repository, Digest digest);
 
     /** Deletes one tag, leaving its manifest; {@code false} when the tag was not there. */
     boolean deleteTag(RepositoryName repository, Tag tag);
-
-    /** Tags of a repository in lexical order after {@code last}, at most {@code limit}. */
-    List<Tag> tags(RepositoryName repository, String last, int limit);
-
-    /** Whether {@code repository} would be listed by {@link #repositories}. */
-    boolean repositoryExists(RepositoryName repository);
-
-    /**
-     * Repositories in lexical order after {@code last}, at most {@code limit}: those that hold at least
-     * one manifest or linked blob. One emptied by deletes and unlinks drops out until its next push.
-     */
-    List<RepositoryName> repositories(String last, int limit);
 
     /**
      * Manifests of a repository whose {@code subject} is {@code subject}, in digest order, optionally
@@ -83,6 +59,12 @@ public interface MetadataStore extends AutoCloseable {
     Optional<UploadSession> upload(String id);
 
     void deleteUpload(String id);
+
+    /**
+     * Ends an upload that produced a committed blob: records the blob ({@link #putBlob}), links it into
+     * the session's repository ({@link #linkBlob}) and deletes the session, in one transaction.
+     */
+    void completeUpload(UploadSession session, Digest digest, long size);
 
     /** Up to {@code limit} uploads started before {@code cutoff}, oldest first: abandoned ones to purge. */
     List<UploadSession> uploadsStartedBefore(Instant cutoff, int limit);

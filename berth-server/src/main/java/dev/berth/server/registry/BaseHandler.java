@@ -1,6 +1,7 @@
 package dev.berth.server.registry;
 
 import dev.berth.server.http.Reply;
+import dev.berth.server.http.RouteHandler;
 import dev.berth.server.http.Routes;
 import dev.berth.spec.RegistryPath.Endpoint;
 import io.vertx.core.http.HttpMethod;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 final class BaseHandler {
 
     void register(Routes routes) {
-        routes.add(Endpoint.BASE, HttpMethod.GET, request -> Reply.status(200).json("{}".getBytes(StandardCharsets.UTF_8)));
+        RouteHandler hello = request -> Reply.status(200).json("{}".getBytes(StandardCharsets.UTF_8));
+        routes.add(Endpoint.BASE, HttpMethod.GET, hello, hello);
     }
 }

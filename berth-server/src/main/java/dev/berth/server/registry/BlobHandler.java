@@ -3,6 +3,7 @@ package dev.berth.server.registry;
 import dev.berth.server.http.RegistryRequest;
 import dev.berth.server.http.Reply;
 import dev.berth.server.http.Routes;
+import dev.berth.server.meta.MetadataReads;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.storage.BlobSource;
 import dev.berth.server.storage.BlobStore;
@@ -22,30 +23,32 @@ import java.util.Optional;
 final class BlobHandler {
     private final BlobStore blobs;
     private final MetadataStore meta;
+    private final MetadataReads memory;
     private final boolean deletes;
 
-    BlobHandler(BlobStore blobs, MetadataStore meta, boolean deletes) {
+    BlobHandler(BlobStore blobs, MetadataStore meta, MetadataReads memory, boolean deletes) {
         this.blobs = blobs;
         this.meta = meta;
+        this.memory = memory;
         this.deletes = deletes;
     }
 
     void register(Routes routes) {
-        routes.add(Endpoint.BLOB, HttpMethod.GET, this::get);
+        routes.add(Endpoint.BLOB, HttpMethod.GET, request -> get(request, meta), request -> get(request, memory));
         if (deletes) {
             routes.add(Endpoint.BLOB, HttpMethod.DELETE, this::delete);
         }
     }
 
-    private Reply get(RegistryRequest request) {
+    private Reply get(RegistryRequest request, MetadataReads reads) {
         Digest digest = request.digest();
-        if (!meta.isBlobLinked(request.name(), digest)) {
+        if (!reads.isBlobLinked(request.name(), digest)) {
             throw ErrorCode.BLOB_UNKNOWN.exception(digest.toString());
         }
-        BlobSource.LocalFile file = switch (blobs.source(digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()))) {
+        long size = reads.blobSize(digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
+        BlobSource.LocalFile file = switch (blobs.source(digest, size)) {
             case BlobSource.LocalFile local -> local;
         };
-        long size = file.size();
         Reply.Builder reply = Reply.status(200)
                 .header("Content-Type", MediaTypes.OCTET_STREAM)
                 .header("Docker-Content-Digest", digest)

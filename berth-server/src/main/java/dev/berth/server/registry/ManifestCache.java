@@ -1,5 +1,6 @@
 package dev.berth.server.registry;
 
+import dev.berth.server.meta.NotInMemory;
 import dev.berth.spec.Digest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,15 @@ final class ManifestCache {
         byte[] loaded = load.apply(digest);
         put(digest, loaded);
         return loaded;
+    }
+
+    /** The cached bytes; throws {@link NotInMemory} when they are not cached. */
+    synchronized byte[] inMemory(Digest digest) {
+        byte[] hit = entries.get(digest);
+        if (hit == null) {
+            throw NotInMemory.instance();
+        }
+        return hit;
     }
 
     synchronized void put(Digest digest, byte[] content) {

@@ -4,6 +4,7 @@ import dev.berth.server.http.RegistryRequest;
 import dev.berth.server.http.Reply;
 import dev.berth.server.http.Routes;
 import dev.berth.server.meta.ManifestRecord;
+import dev.berth.server.meta.MetadataReads;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.storage.BlobStore;
 import dev.berth.spec.Digest;
@@ -27,6 +28,7 @@ import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code /v2/<name>/manifests/<reference>}: GET/HEAD by tag or digest with {@code Accept}
@@ -37,37 +39,41 @@ import java.util.Map;
 final class ManifestHandler {
     private final BlobStore blobs;
     private final MetadataStore meta;
+    private final MetadataReads memory;
     private final ManifestCache cache;
     private final boolean deletes;
 
-    ManifestHandler(BlobStore blobs, MetadataStore meta, ManifestCache cache, boolean deletes) {
+    ManifestHandler(BlobStore blobs, MetadataStore meta, MetadataReads memory, ManifestCache cache, boolean deletes) {
         this.blobs = blobs;
         this.meta = meta;
+        this.memory = memory;
         this.cache = cache;
         this.deletes = deletes;
     }
 
     void register(Routes routes) {
-        routes.add(Endpoint.MANIFEST, HttpMethod.GET, this::get)
+        routes.add(Endpoint.MANIFEST, HttpMethod.GET,
+                        request -> get(request, meta, content -> cache.get(content, blobs::read)),
+                        request -> get(request, memory, cache::inMemory))
                 .add(Endpoint.MANIFEST, HttpMethod.PUT, this::put);
         if (deletes) {
             routes.add(Endpoint.MANIFEST, HttpMethod.DELETE, this::delete);
         }
     }
 
-    private Reply get(RegistryRequest request) {
+    private Reply get(RegistryRequest request, MetadataReads reads, Function<Digest, byte[]> bytes) {
         RepositoryName name = request.name();
         Digest digest = switch (request.identifier()) {
-            case Tag tag -> meta.resolveTag(name, tag).orElseThrow(() -> ErrorCode.MANIFEST_UNKNOWN.exception("unknown tag=" + tag));
+            case Tag tag -> reads.resolveTag(name, tag).orElseThrow(() -> ErrorCode.MANIFEST_UNKNOWN.exception("unknown tag=" + tag));
             case Digest d -> d;
         };
-        ManifestRecord manifest = meta.manifest(name, digest).orElseThrow(() -> unknown(name, digest));
+        ManifestRecord manifest = reads.manifest(name, digest).orElseThrow(() -> unknown(name, digest));
         requireAccepted(request.headers("Accept"), manifest.mediaType());
         String etag = "\"" + digest + "\"";
         if (request.header("If-None-Match").filter(value -> matchesEtag(value, digest)).isPresent()) {
             return Reply.status(304).header("Docker-Content-Digest", digest).header("ETag", etag).empty();
         }
-        byte[] content = cache.get(manifest.content(), blobs::read);
+        byte[] content = bytes.apply(manifest.content());
         return Reply.status(200)
                 .header("Docker-Content-Digest", digest)
                 .header("ETag", etag)

@@ -1,12 +1,15 @@
 package dev.berth.server.registry;
 
 import dev.berth.server.http.Routes;
+import dev.berth.server.meta.CachingMetadataStore;
+import dev.berth.server.meta.MetadataReads;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.storage.BlobStore;
 import java.time.Clock;
 
 /**
- * The registry API over a blob store and a metadata store: its handlers wired into one route table,
+ * The registry API over a blob store and a metadata store (read through a {@link CachingMetadataStore}):
+ * its handlers wired into one route table,
  * and the housekeeping the API leaves behind (abandoned uploads).
  */
 public final class RegistryApi {
@@ -18,14 +21,16 @@ public final class RegistryApi {
     public RegistryApi(BlobStore blobs, MetadataStore meta, RegistryOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
-        this.uploads = new Uploads(blobs, meta, clock);
+        CachingMetadataStore cached = new CachingMetadataStore(meta);
+        MetadataReads memory = cached.memoryOnly();
+        this.uploads = new Uploads(blobs, cached, clock);
         new BaseHandler().register(routes);
-        new CatalogHandler(meta, options.maxCatalogPage()).register(routes);
-        new TagsHandler(meta, options.maxTagsPage()).register(routes);
-        new ManifestHandler(blobs, meta, new ManifestCache(options.manifestCacheBytes()), options.deletes()).register(routes);
-        new BlobHandler(blobs, meta, options.deletes()).register(routes);
-        new BlobUploadHandler(uploads, meta).register(routes);
-        new ReferrersHandler(meta, options.maxCatalogPage()).register(routes);
+        new CatalogHandler(cached, memory, options.maxCatalogPage()).register(routes);
+        new TagsHandler(cached, memory, options.maxTagsPage()).register(routes);
+        new ManifestHandler(blobs, cached, memory, new ManifestCache(options.manifestCacheBytes()), options.deletes()).register(routes);
+        new BlobHandler(blobs, cached, memory, options.deletes()).register(routes);
+        new BlobUploadHandler(uploads, cached).register(routes);
+        new ReferrersHandler(cached, options.maxCatalogPage()).register(routes);
     }
 
     public Routes routes() {

@@ -103,9 +103,7 @@ final class Uploads {
                 }
                 writer.commit(expected);
             }
-            meta.putBlob(expected, size);
-            meta.linkBlob(session.repository(), expected);
-            meta.deleteUpload(session.id());
+            meta.completeUpload(session, expected, size);
             forget(session.id());
             return size;
         });

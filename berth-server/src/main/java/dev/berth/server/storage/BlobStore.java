@@ -18,8 +18,11 @@ public interface BlobStore {
     /** The size of a committed blob, or empty. */
     Optional<Long> size(Digest digest);
 
-    /** Where to read a committed blob from; empty when it is not there. */
-    Optional<BlobSource> source(Digest digest);
+    /**
+     * Where to read a committed blob of a size the metadata recorded; touches no storage, so it may be
+     * called on an event loop.
+     */
+    BlobSource source(Digest digest, long size);
 
     /** The whole content of a small committed blob such as a manifest. */
     byte[] read(Digest digest);

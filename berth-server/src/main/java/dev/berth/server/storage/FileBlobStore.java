@@ -54,8 +54,8 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public Optional<BlobSource> source(Digest digest) {
-        return size(digest).map(size -> new BlobSource.LocalFile(paths.blob(digest), size));
+    public BlobSource source(Digest digest, long size) {
+        return new BlobSource.LocalFile(paths.blob(digest), size);
     }
 
     @Override

@@ -11,6 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +74,75 @@ class DatabaseTest {
 
             assertThat(count(db, "SELECT count(*) FROM users")).isZero();
         }
+    }
+
+    @Test
+    void writersCommittedTogetherEachGetTheirOwnOutcome() throws Exception {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            int writers = 30;
+            // The first writer holds the lock until the others have queued up behind it.
+            Future<Integer> first = threads.submit(() -> db.write(c -> {
+                holding.countDown();
+                while (db.queuedWrites() < writers) {
+                    Thread.onSpinWait();
+                }
+                return insertUser(c, "first");
+            }));
+            holding.await();
+            List<Future<Integer>> outcomes = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                int n = i;
+                outcomes.add(threads.submit(() -> db.write(c -> {
+                    insertUser(c, "user" + n);
+                    if (n % 5 == 0) {
+                        throw new IllegalStateException("refused " + n);
+                    }
+                    if (n % 7 == 0) {
+                        c.prepareStatement("DELETE FROM no_such_table").executeUpdate();
+                    }
+                    return n;
+                })));
+            }
+
+            assertThat(first.get()).isEqualTo(1);
+            List<String> expected = new ArrayList<>(List.of("first"));
+            for (int i = 0; i < writers; i++) {
+                int n = i;
+                if (n % 5 == 0) {
+                    assertThatThrownBy(() -> outcomes.get(n).get()).cause()
+                            .isInstanceOf(IllegalStateException.class).hasMessage("refused " + n);
+                } else if (n % 7 == 0) {
+                    assertThatThrownBy(() -> outcomes.get(n).get()).cause()
+                            .isInstanceOf(MetadataException.class).hasMessageStartingWith("database write failed");
+                } else {
+                    assertThat(outcomes.get(n).get()).isEqualTo(n);
+                    expected.add("user" + n);
+                }
+            }
+            assertThat(names(db)).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    private static int insertUser(java.sql.Connection c, String name) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO users (name, password_hash, admin, created_at) VALUES (?, 'h', FALSE, 0)")) {
+            s.setString(1, name);
+            return s.executeUpdate();
+        }
+    }
+
+    private static List<String> names(Database db) {
+        return db.read(c -> {
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT name FROM users"); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+            }
+            return names;
+        });
     }
 
     @Test

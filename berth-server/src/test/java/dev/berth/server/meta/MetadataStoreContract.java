@@ -394,6 +394,21 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void completingAnUploadRecordsAndLinksTheBlobAndEndsTheSession() {
+        UploadSession session = new UploadSession("0f5c7a1e-2b0e-4a59-9d7e-3f1b2a4c5d6f", ALPINE,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        Digest layer = digest("layer");
+        store.createUpload(session);
+
+        store.completeUpload(session, layer, 42);
+
+        assertThat(store.upload(session.id())).isEmpty();
+        assertThat(store.blobSize(layer)).contains(42L);
+        assertThat(store.isBlobLinked(ALPINE, layer)).isTrue();
+        assertThat(store.repositories(null, 10)).containsExactly(ALPINE);
+    }
+
+    @Test
     void staleUploadsAreListedOldestFirst() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UploadSession old = new UploadSession("a0000000-0000-4000-8000-000000000001", ALPINE, now.minus(Duration.ofDays(9)));
