@@ -6,8 +6,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,12 +27,13 @@ import picocli.CommandLine.Command;
         footer = {"  0  success", "  1  failure (registry error, I/O, invalid content)", "  2  invalid usage or argument",
                 "  3  not found (MANIFEST_UNKNOWN, NAME_UNKNOWN, BLOB_UNKNOWN, 404)",
                 "  4  authentication or authorization refused (UNAUTHORIZED, DENIED)",
-                "  5  rate limited (TOOMANYREQUESTS)"},
-        subcommands = {ServeCommand.class, AuthCommand.class, UserCommand.class,
-                PullCommand.class, PushCommand.class, CopyCommand.class, InspectCommand.class, DigestCommand.class,
-                TagsCommand.class, CatalogCommand.class, DeleteCommand.class, LoginCommand.class, LogoutCommand.class,
-                TokenCommand.class, TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+                "  5  rate limited (TOOMANYREQUESTS)"})
 public final class Main {
+    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, AuthCommand.class, UserCommand.class,
+            PullCommand.class, PushCommand.class, CopyCommand.class, InspectCommand.class, DigestCommand.class,
+            TagsCommand.class, CatalogCommand.class, DeleteCommand.class, LoginCommand.class, LogoutCommand.class,
+            TokenCommand.class, TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+
     final Map<String, String> env;
     final InputStream stdin;
     final boolean terminal;
@@ -60,7 +63,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = commandLine(new Main());
+        CommandLine cli = commandLine(new Main(), args.length == 0 ? null : args[0]);
         cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
         int status = cli.execute(args);
@@ -71,11 +74,33 @@ public final class Main {
 
     /** A command line for {@code main}, with {@linkplain #installUsageErrorHandler one-line usage errors}. */
     static CommandLine commandLine(Main main) {
-        return installUsageErrorHandler(new CommandLine(main));
+        return commandLine(main, null);
+    }
+
+    /**
+     * The command line, with only the subcommand named {@code first} when there is one (other than
+     * {@code help}): picocli builds every command's model by reflection, which costs start-up time.
+     */
+    private static CommandLine commandLine(Main main, String first) {
+        CommandLine cli = new CommandLine(main);
+        boolean one = !"help".equals(first) && COMMANDS.stream().anyMatch(command -> name(command).equals(first));
+        for (Class<?> command : COMMANDS) {
+            if (!one || name(command).equals(first)) {
+                cli.addSubcommand(command);
+            }
+        }
+        // Options after trace's COMMAND are that command's. (Set here: picocli gives a subcommand added
+        // in code its parent's parser settings.)
+        Optional.ofNullable(cli.getSubcommands().get("trace")).ifPresent(trace -> trace.setStopAtPositional(true));
+        return installUsageErrorHandler(cli);
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** Usage errors become one line, {@code berth: … (see 'berth pull --help')}, and exit 2. */
-    static CommandLine installUsageErrorHandler(CommandLine cli) {
+    private static CommandLine installUsageErrorHandler(CommandLine cli) {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println("berth: " + e.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ")

@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
  * to standard error by a {@link TraceListener}. Everything after COMMAND belongs to that command.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-        modelTransformer = TraceCommand.StopAtCommand.class,
         description = {"Run another berth command, printing every HTTP exchange like curl -v.",
                 "On standard error: method, URL, status, the headers that matter, WWW-Authenticate parsed, tokens obtained with their claims",
                 "decoded. Passwords, tokens and signatures are redacted unless --show-secrets.",
@@ -29,15 +28,6 @@ final class TraceCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    /** Options after COMMAND are that command's, not trace's. */
-    static final class StopAtCommand implements CommandLine.IModelTransformer {
-        @Override
-        public CommandSpec transform(CommandSpec spec) {
-            spec.parser().stopAtPositional(true);
-            return spec;
-        }
-    }
 
     @Override
     public Integer call() {

@@ -13,7 +13,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Runs {@code berth} in this process, as {@code new CommandLine(new Main(…)).execute(args)}, with standard
+ * Runs {@code berth} in this process, as {@code Main.commandLine(new Main(…)).execute(args)}, with standard
  * output and error captured, and an environment of its own: {@code DOCKER_CONFIG}, {@code HOME} and
  * podman's {@code REGISTRY_AUTH_FILE} under {@code home}, so no test reads or writes the real ones.
  */
@@ -59,8 +59,7 @@ final class Cli {
     Result runWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal));
-        Main.installUsageErrorHandler(cli);
+        CommandLine cli = Main.commandLine(new Main(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int status = cli.execute(args);

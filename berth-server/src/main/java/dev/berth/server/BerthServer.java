@@ -28,6 +28,7 @@ import dev.berth.server.registry.RegistryApi;
 import dev.berth.server.registry.RegistryOptions;
 import dev.berth.server.storage.BlobStore;
 import dev.berth.server.storage.FileBlobStore;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,6 +43,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +86,17 @@ public final class BerthServer implements AutoCloseable {
             throw new ConfigException("cannot create data directory " + data + ": " + e.getMessage(), e);
         }
         int port = mode.equals("token") && addr.getPort() == 0 ? freePort(addr.getHost()) : addr.getPort();
-        BlobStore blobs = new FileBlobStore(data);
-        Database db = Database.sqlite(data.resolve("berth.db"));
+        // Vert.x starts up on another thread while the database opens and migrates.
+        CompletableFuture<Vertx> vertx = CompletableFuture.supplyAsync(HttpFrontEnd::newVertx, task -> Thread.ofPlatform().start(task));
+        BlobStore blobs;
+        Database db;
+        try {
+            blobs = new FileBlobStore(data);
+            db = Database.sqlite(data.resolve("berth.db"));
+        } catch (RuntimeException e) {
+            vertx.thenAccept(Vertx::close);
+            throw e;
+        }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("berth-housekeeping").factory());
         try {
             MetadataStore meta = new JdbcMetadataStore(db);
@@ -106,11 +117,12 @@ public final class BerthServer implements AutoCloseable {
                 case "token" -> token(config.auth(), data, addr.getHost(), port, db, routes, limiter, housekeeping);
                 default -> AccessController.open();
             };
-            HttpFrontEnd http = HttpFrontEnd.start(addr.getHost(), port, new Pipeline(routes, access, limiter));
+            HttpFrontEnd http = HttpFrontEnd.start(vertx.join(), addr.getHost(), port, new Pipeline(routes, access, limiter));
             return new BerthServer(http, db, addr.getHost(), housekeeping);
         } catch (RuntimeException e) {
             housekeeping.shutdownNow();
             db.close();
+            vertx.thenAccept(Vertx::close);
             throw e;
         }
     }

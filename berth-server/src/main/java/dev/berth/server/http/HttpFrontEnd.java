@@ -21,10 +21,24 @@ public final class HttpFrontEnd implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts listening on {@code host:port} ({@code port} 0 picks a free one) and waits until it does. */
-    public static HttpFrontEnd start(String host, int port, Pipeline pipeline) {
-        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    /**
+     * The Vert.x instance to {@link #start} on, with an event loop per core and the native transport.
+     * Creating it takes a while, so a caller may do so while it prepares the rest.
+     */
+    public static Vertx newVertx() {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
+    }
+
+    private static int eventLoops() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Starts listening on {@code host:port} ({@code port} 0 picks a free one) on {@code vertx}, which this
+     * front end then owns, and waits until it does.
+     */
+    public static HttpFrontEnd start(Vertx vertx, String host, int port, Pipeline pipeline) {
+        int loops = eventLoops();
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-", 0).factory());
         try {
             // Vert.x shares one socket between servers asking for the same port, except port 0: each of
