@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Created on the event loop while the request is paused; read from one other thread.
  */
 final class RequestBody extends InputStream {
-    private static final int WINDOW = 16;
+    private static final int WINDOW = 8;
     private static final Object END = new Object();
 
     private final HttpServerRequest request;

@@ -14,6 +14,9 @@ import java.util.Optional;
  * {@link CoherentCache}), so within one process a read never sees less than the writes acknowledged
  * before it. Several processes on one database would each need the others' invalidations.
  *
+ * <p>Each cache is bounded by a count of entries, together some 30 MiB at most (a tag list holds up to
+ * {@value #LONGEST_CACHED_TAG_LIST} tags, a catalog page up to the catalog's page size).
+ *
  * <p>{@link #memoryOnly()} is a view that answers only from memory and throws {@link NotInMemory}
  * otherwise: what an event loop may call.
  */
@@ -29,14 +32,14 @@ public final class CachingMetadataStore implements MetadataStore {
 
     private final MetadataStore store;
     private final int longestCachedTagList;
-    private final CoherentCache<In<Tag>, Optional<Digest>> tagTargets = new CoherentCache<>(65_536);
-    private final CoherentCache<In<Digest>, Optional<ManifestRecord>> manifests = new CoherentCache<>(16_384);
-    private final CoherentCache<In<Digest>, Boolean> links = new CoherentCache<>(65_536);
-    private final CoherentCache<Digest, Optional<Long>> blobSizes = new CoherentCache<>(65_536);
+    private final CoherentCache<In<Tag>, Optional<Digest>> tagTargets = new CoherentCache<>(16_384);
+    private final CoherentCache<In<Digest>, Optional<ManifestRecord>> manifests = new CoherentCache<>(4_096);
+    private final CoherentCache<In<Digest>, Boolean> links = new CoherentCache<>(16_384);
+    private final CoherentCache<Digest, Optional<Long>> blobSizes = new CoherentCache<>(16_384);
     /** A repository's tags in order; empty when there are too many to keep. */
-    private final CoherentCache<RepositoryName, Optional<List<Tag>>> tagLists = new CoherentCache<>(64);
-    private final CoherentCache<RepositoryName, Boolean> listed = new CoherentCache<>(16_384);
-    private final CoherentCache<CatalogPage, List<RepositoryName>> catalogPages = new CoherentCache<>(256);
+    private final CoherentCache<RepositoryName, Optional<List<Tag>>> tagLists = new CoherentCache<>(32);
+    private final CoherentCache<RepositoryName, Boolean> listed = new CoherentCache<>(4_096);
+    private final CoherentCache<CatalogPage, List<RepositoryName>> catalogPages = new CoherentCache<>(16);
     private final MetadataReads memoryOnly = new MemoryOnly();
 
     public CachingMetadataStore(MetadataStore store) {

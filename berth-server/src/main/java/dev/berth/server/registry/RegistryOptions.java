@@ -14,5 +14,5 @@ import java.time.Duration;
 public record RegistryOptions(boolean deletes, int maxTagsPage, int maxCatalogPage, long manifestCacheBytes,
         Duration uploadLifetime) {
 
-    public static final long DEFAULT_MANIFEST_CACHE_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MANIFEST_CACHE_BYTES = 16L * 1024 * 1024;
 }
