@@ -46,7 +46,10 @@ import org.sqlite.SQLiteDataSource;
  * Database failures surface as {@link MetadataException}.
  */
 public final class Database implements AutoCloseable {
-    private static final int SQLITE_POOL_SIZE = 8;
+    /** Reads that repeat are answered from memory above this layer, so a few connections suffice. */
+    private static final int SQLITE_POOL_SIZE = 4;
+    /** Page cache per connection, in KiB (SQLite's default is 2 MiB). */
+    private static final int SQLITE_CACHE_KIB = 1024;
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
     /** Most writes committed together; more wait for the next commit. */
     private static final int MAX_GROUP = 64;
@@ -77,7 +80,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens (creating it and its directory if needed) and migrates an SQLite database, behind a pool of
-     * 8 connections that {@link #close} shuts down.
+     * 4 connections that {@link #close} shuts down.
      *
      * <p>The journal is a WAL, so readers never block the writer or each other, with
      * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
@@ -96,6 +99,7 @@ public final class Database implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        config.setCacheSize(-SQLITE_CACHE_KIB);
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
