@@ -171,8 +171,8 @@ busy_before=$busy
 # ---------------------------------------------------------------------------------------- startup
 startup_ms=()
 if [ $token = 0 ]; then
-  # one untimed start first, so the timed ones see warm file caches and whatever class-data-sharing
-  # archive (berth.jsa) the launcher keeps beside the jar
+  # one untimed start first, so the timed ones see warm file caches and the start-up cache
+  # (berth-serve.aot) the launcher trains once per build
   log "start-up: one untimed start, then 5 timed ones"
   mkdir -p "$work/startup"
   start_berth "$work/startup/warm"; wait_berth 200 300; stop "$berth_pid"; berth_pid=""
@@ -289,10 +289,10 @@ mkdir -p "$root/docs"
     echo
     echo "**$(median_range "${startup_ms[@]}")**"
     echo
-    jsa="$root/berth-cli/target/berth.jsa"
-    echo "Jar built $(date -r "$jar" '+%F %T'); the launcher's class-data-sharing archive"
-    echo "\`berth-cli/target/berth.jsa\`: $(if [ ! -f "$jsa" ]; then echo absent; else date -r "$jsa" '+written %F %T'
-      [ "$jsa" -ot "$jar" ] && echo "(older than the jar: the JVM refuses it as stale)"; fi)."
+    aot="$root/berth-cli/target/berth-serve.aot"
+    echo "Jar built $(date -r "$jar" '+%F %T'); the launcher's start-up cache"
+    echo "\`berth-cli/target/berth-serve.aot\`: $(if [ ! -f "$aot" ]; then echo "absent (JDK < 25)"; else date -r "$aot" '+written %F %T'
+      [ "$aot" -ot "$jar" ] && echo "(older than the jar: stale)"; fi)."
     echo
   fi
   echo "## Results"
