@@ -154,22 +154,25 @@ public final class FileBlobStore implements BlobStore {
     }
 
     /**
-     * Appends to an upload file. Every {@value #FLUSH_EVERY} bytes it starts writing them to disk in the
-     * background ({@code fdatasync} on a virtual thread), so that the sync a commit needs finds little
-     * left to write: the disk works while the network delivers the rest.
+     * Appends to an upload file. Each time the file grows past a multiple of {@value #FLUSH_EVERY} bytes
+     * it starts writing it to disk in the background ({@code fdatasync} of the file on a virtual
+     * thread, through a descriptor of its own), so that the sync a commit needs finds little left to
+     * write: the disk works while the network delivers the rest, also across the requests of a
+     * chunked upload.
      */
     private final class FileUploadWriter implements UploadWriter {
         private static final long FLUSH_EVERY = 16L * 1024 * 1024;
 
         private final Path file;
         private final FileChannel channel;
-        private long unflushed;
+        private long flushedUpTo;
         private Thread flushing;
 
         FileUploadWriter(Path file, FileChannel channel) throws IOException {
             this.file = file;
             this.channel = channel;
             channel.position(channel.size());
+            flushedUpTo = channel.position() / FLUSH_EVERY;
         }
 
         @Override
@@ -183,15 +186,17 @@ public final class FileBlobStore implements BlobStore {
 
         @Override
         public void write(ByteBuffer data) {
+            long end;
             try {
                 while (data.hasRemaining()) {
-                    unflushed += channel.write(data);
+                    channel.write(data);
                 }
+                end = channel.position();
             } catch (IOException e) {
                 throw new StorageException("cannot append to upload " + file.getFileName(), e);
             }
-            if (unflushed >= FLUSH_EVERY && (flushing == null || !flushing.isAlive())) {
-                unflushed = 0;
+            if (end / FLUSH_EVERY > flushedUpTo && (flushing == null || !flushing.isAlive())) {
+                flushedUpTo = end / FLUSH_EVERY;
                 flushing = Thread.ofVirtual().name("berth-flush").start(this::flushQuietly);
             }
         }
@@ -209,7 +214,6 @@ public final class FileBlobStore implements BlobStore {
         @Override
         public void commit(Digest digest) {
             try {
-                awaitFlush();
                 channel.force(true);
                 channel.close();
                 Path target = paths.blob(digest);
@@ -223,29 +227,21 @@ public final class FileBlobStore implements BlobStore {
             }
         }
 
-        /** A head start only: a failure here shows again in the sync that counts, at commit. */
+        /**
+         * A head start only: a failure here (the upload committed or cancelled meanwhile, included)
+         * shows again in the sync that counts, at commit.
+         */
         private void flushQuietly() {
-            try {
-                channel.force(false);
+            try (FileChannel own = FileChannel.open(file, StandardOpenOption.READ)) {
+                own.force(false);
             } catch (IOException e) {
-                // including the channel closed under it, when the request ends first
-            }
-        }
-
-        private void awaitFlush() {
-            if (flushing != null) {
-                try {
-                    flushing.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                // see above
             }
         }
 
         @Override
         public void close() {
             try {
-                awaitFlush();
                 channel.close();
             } catch (IOException e) {
                 throw new StorageException("cannot close upload " + file.getFileName(), e);
