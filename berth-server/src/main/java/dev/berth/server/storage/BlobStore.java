@@ -2,7 +2,6 @@ package dev.berth.server.storage;
 
 import dev.berth.spec.Digest;
 import java.io.InputStream;
-import java.util.Optional;
 
 /**
  * The content-addressed store: immutable blobs under their digest, plus an upload area where blobs are
@@ -14,9 +13,6 @@ import java.util.Optional;
  * either the whole blob or nothing under a digest.
  */
 public interface BlobStore {
-
-    /** The size of a committed blob, or empty. */
-    Optional<Long> size(Digest digest);
 
     /**
      * Where to read a committed blob of a size the metadata recorded; touches no storage, so it may be

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 
 /**
  * Blobs as files under a root directory (layout in {@link StoragePaths}). A blob reaches its final
@@ -43,17 +42,6 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public Optional<Long> size(Digest digest) {
-        try {
-            return Optional.of(Files.size(paths.blob(digest)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new StorageException("cannot stat " + digest, e);
-        }
-    }
-
-    @Override
     public BlobSource source(Digest digest, long size) {
         return new BlobSource.LocalFile(paths.blob(digest), size);
     }
@@ -69,8 +57,8 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void write(Digest digest, byte[] content) {
-        if (size(digest).isPresent()) {
-            return;
+        if (Files.exists(paths.blob(digest))) {
+            return; // a blob is only ever there whole (see moveIntoPlace)
         }
         try {
             Path tmp = Files.createTempFile(paths.tmp(), "put-", "");
