@@ -1,5 +1,7 @@
 package dev.berth.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,5 +66,12 @@ final class Cli {
         cli.setErr(new PrintWriter(err, true));
         int status = cli.execute(args);
         return new Result(status, out.toString(), err.toString());
+    }
+
+    /** {@code result}, once asserted to have exited 0 and, as berth does off a terminal, written nothing on stderr. */
+    static Result ok(Result result) {
+        assertThat(result.status()).as(result.toString()).isZero();
+        assertThat(result.err()).as("nothing on stderr when not a terminal").isEmpty();
+        return result;
     }
 }

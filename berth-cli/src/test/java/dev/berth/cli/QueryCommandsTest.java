@@ -1,19 +1,15 @@
 package dev.berth.cli;
 
+import static dev.berth.cli.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.client.it.BerthRegistry;
-import dev.berth.client.it.Distribution;
 import dev.berth.spec.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,51 +17,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code digest}, {@code tags}, {@code catalog}, {@code inspect} and {@code delete}, against berth and distribution. */
 class QueryCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BerthRegistry berth;
-    private static Distribution distribution;
+
+    @RegisterExtension
+    static final BothRegistries registries = new BothRegistries();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        berth = BerthRegistry.start("none", Map.of());
-        if (Distribution.binary().isPresent()) {
-            distribution = Distribution.start("");
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        berth.close();
-        if (distribution != null) {
-            distribution.close();
-        }
-    }
-
-    static Stream<String> registries() {
-        return Stream.of("berth", "distribution");
-    }
-
-    private static String host(String which) {
-        if (which.equals("distribution")) {
-            Distribution.requireBinary();
-            return distribution.registry().toString();
-        }
-        return berth.registry().toString();
-    }
-
-    private static Cli.Result ok(Cli.Result result) {
-        assertThat(result.status()).as(result.toString()).isZero();
-        assertThat(result.err()).isEmpty();
-        return result;
-    }
-
     @ParameterizedTest
-    @MethodSource("registries")
+    @MethodSource(BothRegistries.NAMES)
     void queriesAndDeletes(String which) throws Exception {
         Path fixture = Fixtures.require("oci/busybox-multi");
-        String registry = host(which);
+        String registry = registries.host(which);
         Cli cli = new Cli(tmp.resolve("home"));
         String repo = registry + "/query/busybox";
         ok(cli.run("push", "oci:" + fixture, repo + ":1"));

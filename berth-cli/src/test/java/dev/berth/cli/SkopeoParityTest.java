@@ -3,13 +3,10 @@ package dev.berth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.client.it.BerthRegistry;
-import dev.berth.client.it.Distribution;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,27 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SkopeoParityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BerthRegistry berth;
-    private static Distribution distribution;
+
+    @RegisterExtension
+    static final BothRegistries registries = new BothRegistries();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        berth = BerthRegistry.start("none", Map.of());
-        if (Distribution.binary().isPresent()) {
-            distribution = Distribution.start("");
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        berth.close();
-        if (distribution != null) {
-            distribution.close();
-        }
-    }
 
     static Stream<Arguments> images() {
         return Stream.of(
@@ -57,13 +39,7 @@ class SkopeoParityTest {
     void berthAndSkopeoPullTheSameLayout(String which, String fixtureName, String fixtureTag, boolean allPlatforms) throws Exception {
         Fixtures.skopeo();
         Path fixture = Fixtures.require(fixtureName);
-        String registry;
-        if (which.equals("distribution")) {
-            Distribution.requireBinary();
-            registry = distribution.registry().toString();
-        } else {
-            registry = berth.registry().toString();
-        }
+        String registry = registries.host(which);
         Cli cli = new Cli(tmp.resolve("home"));
         String ref = registry + "/parity/" + fixture.getFileName() + ":t";
         Cli.Result pushed = cli.run("push", "oci:" + fixture + ":" + fixtureTag, ref);

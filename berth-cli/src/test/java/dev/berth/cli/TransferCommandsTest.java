@@ -1,18 +1,15 @@
 package dev.berth.cli;
 
+import static dev.berth.cli.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.client.it.BerthRegistry;
 import dev.berth.client.it.Distribution;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,48 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TransferCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BerthRegistry berth;
-    private static Distribution distribution;
+
+    @RegisterExtension
+    static final BothRegistries registries = new BothRegistries();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        berth = BerthRegistry.start("none", Map.of());
-        if (Distribution.binary().isPresent()) {
-            distribution = Distribution.start("");
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        berth.close();
-        if (distribution != null) {
-            distribution.close();
-        }
-    }
-
-    static Stream<String> registries() {
-        return Stream.of("berth", "distribution");
-    }
-
-    private static String host(String which) {
-        if (which.equals("distribution")) {
-            Distribution.requireBinary();
-            return distribution.registry().toString();
-        }
-        return berth.registry().toString();
-    }
-
     private Cli cli() {
         return new Cli(tmp.resolve("home"));
-    }
-
-    private static Cli.Result ok(Cli.Result result) {
-        assertThat(result.status()).as(result.toString()).isZero();
-        assertThat(result.err()).as("nothing on stderr when not a terminal").isEmpty();
-        return result;
     }
 
     private static JsonNode json(Cli.Result result) throws Exception {
@@ -77,10 +41,10 @@ class TransferCommandsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("registries")
+    @MethodSource(BothRegistries.NAMES)
     void roundTripsThroughAllThreeFormats(String which) throws Exception {
         Path fixture = Fixtures.require("oci/busybox-amd64");
-        String registry = host(which);
+        String registry = registries.host(which);
         Cli cli = cli();
         String ref = registry + "/rt/busybox:1";
 
@@ -118,11 +82,11 @@ class TransferCommandsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("registries")
+    @MethodSource(BothRegistries.NAMES)
     void pushesArchivesFromTheTestkit(String which) throws Exception {
         Path dockerTar = Fixtures.require("archives/busybox.docker.tar");
         Path ociTar = Fixtures.require("archives/debian.oci.tar");
-        String registry = host(which);
+        String registry = registries.host(which);
         Cli cli = cli();
         JsonNode docker = json(cli.run("push", dockerTar.toString(), registry + "/archives/busybox:1", "--json"));
         assertThat(digest(cli, registry + "/archives/busybox:1")).isEqualTo(docker.get("digest").asText());
@@ -136,8 +100,8 @@ class TransferCommandsTest {
         Distribution.requireBinary();
         Path fixture = Fixtures.require("oci/debian");
         Cli cli = cli();
-        String onBerth = berth.registry() + "/copy/debian:bookworm";
-        String onDistribution = distribution.registry() + "/copy/debian:bookworm";
+        String onBerth = registries.berth() + "/copy/debian:bookworm";
+        String onDistribution = registries.distribution() + "/copy/debian:bookworm";
 
         JsonNode in = json(cli.run("copy", "oci:" + fixture + ":bookworm", "docker://" + onBerth, "--json"));
         assertThat(in.get("digest").asText()).isEqualTo(Fixtures.DEBIAN);
@@ -161,22 +125,22 @@ class TransferCommandsTest {
     void mountsAcrossRepositoriesOfOneRegistry() throws Exception {
         Path fixture = Fixtures.require("oci/busybox-amd64");
         Cli cli = cli();
-        String from = berth.registry() + "/mount/source:1";
+        String from = registries.berth() + "/mount/source:1";
         ok(cli.run("push", fixture.toString(), from));
-        JsonNode copied = json(cli.run("copy", from, berth.registry() + "/mount/target:1", "--json"));
+        JsonNode copied = json(cli.run("copy", from, registries.berth() + "/mount/target:1", "--json"));
         assertThat(copied.get("blobsMounted").asInt()).isEqualTo(2);
         assertThat(copied.get("blobsCopied").asInt()).isZero();
         assertThat(copied.get("bytesCopied").asLong()).isZero();
-        assertThat(digest(cli, berth.registry() + "/mount/target:1")).isEqualTo(Fixtures.BUSYBOX_AMD64);
+        assertThat(digest(cli, registries.berth() + "/mount/target:1")).isEqualTo(Fixtures.BUSYBOX_AMD64);
     }
 
     @Test
     void pushByDigestChecksTheDigest() {
         Path fixture = Fixtures.require("oci/busybox-amd64");
         Cli cli = cli();
-        ok(cli.run("push", fixture.toString(), berth.registry() + "/bydigest/app@" + Fixtures.BUSYBOX_AMD64));
-        assertThat(ok(cli.run("tags", berth.registry() + "/bydigest/app")).out()).isEmpty();
-        Cli.Result wrong = cli.run("push", fixture.toString(), berth.registry() + "/bydigest/app@" + Fixtures.BUSYBOX_ARM64);
+        ok(cli.run("push", fixture.toString(), registries.berth() + "/bydigest/app@" + Fixtures.BUSYBOX_AMD64));
+        assertThat(ok(cli.run("tags", registries.berth() + "/bydigest/app")).out()).isEmpty();
+        Cli.Result wrong = cli.run("push", fixture.toString(), registries.berth() + "/bydigest/app@" + Fixtures.BUSYBOX_ARM64);
         assertThat(wrong.status()).isEqualTo(1);
         assertThat(wrong.errLine()).startsWith("berth: the image has digest " + Fixtures.BUSYBOX_AMD64).doesNotContain("\n");
     }
@@ -184,14 +148,14 @@ class TransferCommandsTest {
     @Test
     void reportsLocalProblemsInOneLine() {
         Cli cli = cli();
-        Cli.Result missing = cli.run("push", tmp.resolve("nothing-here").toString(), berth.registry() + "/x/y:1");
+        Cli.Result missing = cli.run("push", tmp.resolve("nothing-here").toString(), registries.berth() + "/x/y:1");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.errLine()).startsWith("berth: ").contains("nothing-here").doesNotContain("\n");
         Path fixture = Fixtures.require("oci/busybox-amd64");
-        Cli.Result noSuchName = cli.run("push", "oci:" + fixture + ":nope", berth.registry() + "/x/y:1");
+        Cli.Result noSuchName = cli.run("push", "oci:" + fixture + ":nope", registries.berth() + "/x/y:1");
         assertThat(noSuchName.status()).isEqualTo(3);
         assertThat(noSuchName.errLine()).isEqualTo("berth: oci:" + fixture + " has no image named nope (it has latest)");
-        Cli.Result multi = cli.run("pull", berth.registry() + "/nothing/here:1", "-o", tmp.resolve("x").toString());
+        Cli.Result multi = cli.run("pull", registries.berth() + "/nothing/here:1", "-o", tmp.resolve("x").toString());
         assertThat(multi.status()).isEqualTo(3);
         assertThat(multi.errLine()).contains(": 404 ").doesNotContain("\n");
     }
@@ -201,10 +165,10 @@ class TransferCommandsTest {
         Path fixture = Fixtures.require("oci/debian");
         Cli cli = cli();
         cli.terminal = true;
-        Cli.Result shown = ok2(cli.run("push", fixture.toString(), berth.registry() + "/progress/debian:1"));
+        Cli.Result shown = ok2(cli.run("push", fixture.toString(), registries.berth() + "/progress/debian:1"));
         assertThat(shown.err()).startsWith("\rpushing: ").contains("2 of 2 blobs", "27.1 MiB").endsWith("\n");
         assertThat(shown.out()).startsWith("pushed ");
-        Cli.Result quiet = ok2(cli.run("pull", "-q", berth.registry() + "/progress/debian:1", "-o", tmp.resolve("quiet").toString()));
+        Cli.Result quiet = ok2(cli.run("pull", "-q", registries.berth() + "/progress/debian:1", "-o", tmp.resolve("quiet").toString()));
         assertThat(quiet.err()).isEmpty();
         assertThat(quiet.out()).isEmpty();
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -67,9 +68,15 @@ public final class Distribution implements AutoCloseable {
 
     /** @param authYaml the {@code auth:} section, indented by two spaces, or empty for none */
     public static Distribution start(String authYaml) {
+        return start(dir -> authYaml);
+    }
+
+    /** @param authYaml the {@code auth:} section, given the registry's own directory for the files it names */
+    public static Distribution start(Function<Path, String> authYaml) {
         Path binary = requireBinary();
         Path dir = BerthRegistry.tempDir("distribution-it-");
         int port = freePort();
+        String auth = authYaml.apply(dir);
         try {
             Path config = Files.writeString(dir.resolve("config.yml"), """
                     version: 0.1
@@ -89,7 +96,7 @@ public final class Distribution implements AutoCloseable {
                       schema1:
                         enabled: true
                     %s
-                    """.formatted(dir.resolve("storage"), port, authYaml.isEmpty() ? "" : "auth:\n" + authYaml));
+                    """.formatted(dir.resolve("storage"), port, auth.isEmpty() ? "" : "auth:\n" + auth));
             Path log = dir.resolve("registry.log");
             ProcessBuilder builder = new ProcessBuilder(binary.toString(), "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());

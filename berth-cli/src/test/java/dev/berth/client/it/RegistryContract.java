@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.berth.client.BlobPush;
 import dev.berth.client.BlobSource;
+import dev.berth.client.Credential;
+import dev.berth.client.CredentialStore;
 import dev.berth.client.Exchange;
 import dev.berth.client.FetchedManifest;
 import dev.berth.client.RegistryClient;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +63,13 @@ abstract class RegistryContract {
     /** A builder with the credentials this registry needs, if any. */
     abstract RegistryClient.Builder builder();
 
-    abstract String namespace();
+    RegistryClient.Builder builderSignedInAs(String user, String password) {
+        return RegistryClient.builder().credentials(CredentialStore.of(Map.of(registry(), Credential.basic(user, password))));
+    }
+
+    String namespace() {
+        return "it";
+    }
 
     /** Whether the registry honours {@code n} on tag lists (distribution 2.8 ignores it). */
     abstract boolean pagesTags();
