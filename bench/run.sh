@@ -87,7 +87,9 @@ build() {
   local attempt
   for attempt in 1 2 3 4 5 6; do
     log "building berth (./mvnw -q -B -DskipTests package)"
-    if (cd "$root" && ./mvnw -q -B -DskipTests package) >"$work/build.log" 2>&1 && ! jar_stale; then
+    touch "$work/build-started"  # the jar is dated to it: Maven leaves it alone when only another module changed
+    if (cd "$root" && ./mvnw -q -B -DskipTests package) >"$work/build.log" 2>&1 &&
+        touch -r "$work/build-started" "$jar" && ! jar_stale; then
       return 0
     fi
     log "build failed or sources changed meanwhile (attempt $attempt); retrying in 60 s"
