@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -59,6 +61,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Lock writer; // see Dialect.singleWriter
     private final Queue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
+    private final StatementCache statements = new StatementCache();
 
     private Database(DataSource dataSource, HikariDataSource pool, Dialect dialect) {
         this.dataSource = dataSource;
@@ -85,8 +88,8 @@ public final class Database implements AutoCloseable {
      * <p>The journal is a WAL, so readers never block the writer or each other, with
      * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
      * survives a power loss. ({@code NORMAL} would only keep the database consistent, and could lose the
-     * last commits.) Transactions begin {@code IMMEDIATE}, a busy connection waits up to 30 s for the
-     * lock, and foreign keys are enforced.
+     * last commits; {@link #writeLazily} commits so.) Transactions begin {@code IMMEDIATE}, a busy
+     * connection waits up to 30 s for the lock, and foreign keys are enforced.
      */
     public static Database sqlite(Path databaseFile) {
         Path file = databaseFile.toAbsolutePath();
@@ -147,6 +150,15 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /**
+     * A prepared statement for {@code sql} on {@code c}, {@code c} being a connection that {@link #read} or
+     * {@link #write} handed out, kept for the next use of the same SQL on the same connection. Don't close
+     * it; close its result sets, and bind every parameter on each use.
+     */
+    public PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        return statements.prepare(c, sql);
+    }
+
     /** Runs {@code work} on a pooled connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
@@ -167,10 +179,24 @@ public final class Database implements AutoCloseable {
      * fails fails them all.
      */
     public <T> T write(Work<T> work) {
+        return write(work, true);
+    }
+
+    /**
+     * Like {@link #write}, but the commit does not wait for the disk. The change is visible at once and
+     * survives this process dying; a power loss may undo it, unless a {@link #write} committed after it
+     * (SQLite's log is written in order). For what the registry has not promised to keep, such as an
+     * upload session, whose bytes are not synced either until the upload completes.
+     */
+    public <T> T writeLazily(Work<T> work) {
+        return write(work, false);
+    }
+
+    private <T> T write(Work<T> work, boolean durable) {
         if (writer == null) {
-            return transaction(work);
+            return transaction(work, durable);
         }
-        Pending<T> mine = new Pending<>(work);
+        Pending<T> mine = new Pending<>(work, durable);
         queued.add(mine);
         writer.lock();
         try {
@@ -192,10 +218,13 @@ public final class Database implements AutoCloseable {
         return queued.size();
     }
 
-    private <T> T transaction(Work<T> work) {
+    private <T> T transaction(Work<T> work, boolean durable) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
+            if (!durable) {
+                syncCommits(c, false);
+            }
             try {
+                c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
                 T result = work.run(c);
                 // Switching auto-commit back on commits (JDBC). Connection.commit() would make
                 // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
@@ -205,9 +234,25 @@ public final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
+            } finally {
+                if (!durable) {
+                    syncCommits(c, true);
+                }
             }
         } catch (SQLException e) {
             throw new MetadataException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the next commits on {@code c} wait for the disk ({@code synchronous=FULL}, the default) or
+     * only write the log ({@code NORMAL}). Elsewhere than on SQLite every commit is durable.
+     */
+    private void syncCommits(Connection c, boolean durable) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement s = c.createStatement()) {
+                s.execute(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            }
         }
     }
 
@@ -216,9 +261,13 @@ public final class Database implements AutoCloseable {
             runAlone(batch.getFirst());
             return;
         }
+        boolean durable = batch.stream().anyMatch(pending -> pending.durable);
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            if (!durable) {
+                syncCommits(c, false);
+            }
             try {
+                c.setAutoCommit(false);
                 for (Pending<?> pending : batch) {
                     Savepoint savepoint = c.setSavepoint();
                     pending.runIn(c, savepoint);
@@ -227,6 +276,10 @@ public final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
+            } finally {
+                if (!durable) {
+                    syncCommits(c, true);
+                }
             }
             batch.forEach(Pending::commit);
         } catch (SQLException | RuntimeException e) {
@@ -237,7 +290,7 @@ public final class Database implements AutoCloseable {
 
     private <T> void runAlone(Pending<T> pending) {
         try {
-            pending.result = transaction(pending.work);
+            pending.result = transaction(pending.work, pending.durable);
         } catch (RuntimeException e) {
             pending.failure = e;
         }
@@ -247,12 +300,14 @@ public final class Database implements AutoCloseable {
     /** One caller's work in a group commit, and its outcome. */
     private static final class Pending<T> {
         private final Work<T> work;
+        private final boolean durable;
         private T result;
         private RuntimeException failure;
         private volatile boolean done;
 
-        Pending(Work<T> work) {
+        Pending(Work<T> work, boolean durable) {
             this.work = work;
+            this.durable = durable;
         }
 
         /**

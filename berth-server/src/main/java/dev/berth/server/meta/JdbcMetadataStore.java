@@ -242,7 +242,8 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void createUpload(UploadSession session) {
-        write(c -> update(c, "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)",
+        // Not synced: until it completes, an upload's bytes are not either.
+        db.writeLazily(c -> update(c, "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)",
                 session.id(), session.repository(), session.startedAt().toEpochMilli()));
     }
 
@@ -285,33 +286,32 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private static int insertBlob(Connection c, Digest digest, long size) throws SQLException {
+    private int insertBlob(Connection c, Digest digest, long size) throws SQLException {
         return update(c, """
                 INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)
                 ON CONFLICT (digest) DO NOTHING
                 """, digest, size, Instant.now().toEpochMilli());
     }
 
-    private static void insertReferences(Connection c, long repositoryId, ManifestRecord manifest)
+    private void insertReferences(Connection c, long repositoryId, ManifestRecord manifest)
             throws SQLException {
         if (manifest.references().isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("""
+        PreparedStatement s = db.prepare(c, """
                 INSERT INTO manifest_references (repository_id, manifest_digest, ordinal, reference_digest)
                 VALUES (?, ?, ?, ?)
-                """)) {
-            List<Digest> references = manifest.references();
-            for (int i = 0; i < references.size(); i++) {
-                bind(s, repositoryId, manifest.digest(), i, references.get(i));
-                s.addBatch();
-            }
-            s.executeBatch();
+                """);
+        List<Digest> references = manifest.references();
+        for (int i = 0; i < references.size(); i++) {
+            bind(s, repositoryId, manifest.digest(), i, references.get(i));
+            s.addBatch();
         }
+        s.executeBatch();
     }
 
     /** The id of a repository, created if new. */
-    private static long repositoryId(Connection c, RepositoryName repository) throws SQLException {
+    private long repositoryId(Connection c, RepositoryName repository) throws SQLException {
         update(c, "INSERT INTO repositories (name) VALUES (?) ON CONFLICT (name) DO NOTHING", repository);
         return query(c, "SELECT id FROM repositories WHERE name = ?", r -> r.getLong(1), repository).getFirst();
     }
@@ -339,23 +339,21 @@ public final class JdbcMetadataStore implements MetadataStore {
         return db.write(work);
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            return s.executeUpdate();
+    private int update(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement s = db.prepare(c, sql);
+        bind(s, args);
+        return s.executeUpdate();
+    }
+
+    private <T> T select(Connection c, String sql, Rows<T> rows, Object... args) throws SQLException {
+        PreparedStatement s = db.prepare(c, sql);
+        bind(s, args);
+        try (ResultSet r = s.executeQuery()) {
+            return rows.read(r);
         }
     }
 
-    private static <T> T select(Connection c, String sql, Rows<T> rows, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            try (ResultSet r = s.executeQuery()) {
-                return rows.read(r);
-            }
-        }
-    }
-
-    private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+    private <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
         return select(c, sql, r -> {
             List<T> results = new ArrayList<>();
             while (r.next()) {
@@ -365,7 +363,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         }, args);
     }
 
-    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    private boolean exists(Connection c, String sql, Object... args) throws SQLException {
         return select(c, sql, ResultSet::next, args);
     }
 

@@ -53,7 +53,10 @@ public interface MetadataStore extends MetadataReads, AutoCloseable {
      */
     List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType);
 
-    /** Records a new upload session; its start time is kept to the millisecond. */
+    /**
+     * Records a new upload session; its start time is kept to the millisecond. A store may keep it less
+     * durably than other writes: until the upload completes, its bytes are not kept durably either.
+     */
     void createUpload(UploadSession session);
 
     Optional<UploadSession> upload(String id);

@@ -125,6 +125,117 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void lazyWritesSkipTheSyncAndLeaveTheConnectionSyncingAgain() throws Exception {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(db.writeLazily(DatabaseTest::synchronous)).isEqualTo(NORMAL);
+            assertThat(db.write(DatabaseTest::synchronous)).isEqualTo(FULL);
+            assertThatThrownBy(() -> db.writeLazily(c -> {
+                throw new IllegalStateException("failed");
+            })).hasMessage("failed");
+
+            // A group with one durable write among lazy ones syncs; a group of lazy writes only does not.
+            assertThat(groupCommitted(db, threads, List.of(false, true, false))).containsOnly(FULL);
+            assertThat(groupCommitted(db, threads, List.of(false, false, false))).containsOnly(NORMAL);
+
+            // Every pooled connection is back to syncing every commit.
+            List<Future<Long>> reads = new ArrayList<>();
+            CountDownLatch all = new CountDownLatch(4);
+            for (int i = 0; i < 4; i++) {
+                reads.add(threads.submit(() -> db.read(c -> {
+                    meetTheOthers(all);
+                    return synchronous(c);
+                })));
+            }
+            for (Future<Long> read : reads) {
+                assertThat(read.get()).isEqualTo(FULL);
+            }
+            assertThat(names(db)).isEmpty();
+        }
+    }
+
+    private static final long NORMAL = 1;
+    private static final long FULL = 2;
+
+    /** The {@code synchronous} settings seen by writes committed as one group, durable or lazy as {@code durable} says. */
+    private static List<Long> groupCommitted(Database db, ExecutorService threads, List<Boolean> durable) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        Future<Long> first = threads.submit(() -> db.write(c -> {
+            holding.countDown();
+            while (db.queuedWrites() < durable.size()) {
+                Thread.onSpinWait();
+            }
+            return synchronous(c);
+        }));
+        holding.await();
+        List<Future<Long>> group = new ArrayList<>();
+        for (boolean isDurable : durable) {
+            Database.Work<Long> work = DatabaseTest::synchronous;
+            group.add(threads.submit(() -> isDurable ? db.write(work) : db.writeLazily(work)));
+        }
+        assertThat(first.get()).isEqualTo(FULL);
+        List<Long> seen = new ArrayList<>();
+        for (Future<Long> write : group) {
+            seen.add(write.get());
+        }
+        return seen;
+    }
+
+    /** Waits until {@code all} other threads have a pooled connection too: then each has its own. */
+    private static void meetTheOthers(CountDownLatch all) {
+        all.countDown();
+        try {
+            all.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long synchronous(java.sql.Connection c) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement("PRAGMA synchronous"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void preparedStatementsAreKeptPerConnection() throws Exception {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            String insert = "INSERT INTO users (name, password_hash, admin, created_at) VALUES (?, 'h', FALSE, 0)";
+            PreparedStatement first = db.write(c -> {
+                PreparedStatement s = db.prepare(c, insert);
+                s.setString(1, "a");
+                s.executeUpdate();
+                assertThat(db.prepare(c, insert)).isSameAs(s);
+                assertThat(db.prepare(c, "SELECT name FROM users")).isNotSameAs(s);
+                return s;
+            });
+            db.write(c -> {
+                PreparedStatement s = db.prepare(c, insert);
+                s.setString(1, "b");
+                return s.executeUpdate();
+            });
+            assertThat(names(db)).containsExactlyInAnyOrder("a", "b");
+
+            // Connections in use at the same time have statements of their own.
+            CountDownLatch all = new CountDownLatch(4);
+            List<Future<PreparedStatement>> held = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(threads.submit(() -> db.read(c -> {
+                    meetTheOthers(all);
+                    return db.prepare(c, insert);
+                })));
+            }
+            List<PreparedStatement> statements = new ArrayList<>();
+            for (Future<PreparedStatement> statement : held) {
+                statements.add(statement.get());
+            }
+            assertThat(statements).doesNotHaveDuplicates().contains(first);
+        }
+    }
+
     private static int insertUser(java.sql.Connection c, String name) throws java.sql.SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO users (name, password_hash, admin, created_at) VALUES (?, 'h', FALSE, 0)")) {
