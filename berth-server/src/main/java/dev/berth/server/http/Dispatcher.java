@@ -26,11 +26,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
 /**
- * The fixed pipeline every API request goes through: match the path, validate the repository name,
- * find the route, check access, then run the handler and write its reply (or its failure, through
- * {@link ErrorRenderer}). A route that can answer from memory is tried first on the event loop, when
- * access control needs no blocking either; otherwise, or when the answer is not in memory, the
- * request goes to a virtual thread and its reply comes back to the event loop.
+ * The fixed pipeline every API request goes through: match the path, validate the repository name and
+ * find the route (on the event loop, once), then check access, run the handler and write its reply (or
+ * its failure, through {@link ErrorRenderer}). A route that can answer from memory is tried first on
+ * the event loop, when access control needs no blocking either; otherwise, or when the answer is not in
+ * memory, the request goes to a virtual thread and its reply comes back to the event loop.
  */
 final class Dispatcher implements Handler<HttpServerRequest> {
     private final Routes routes;
@@ -48,7 +48,14 @@ final class Dispatcher implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         request.pause();
-        Reply immediate = access.blocks() ? null : fromMemory(request);
+        Matched matched;
+        try {
+            matched = match(request);
+        } catch (Throwable failure) {
+            finish(request, ErrorRenderer.render(failure, line(request)));
+            return;
+        }
+        Reply immediate = matched.fromMemory() == null || access.blocks() ? null : fromMemory(request, matched);
         if (immediate != null) {
             finish(request, immediate);
             return;
@@ -58,7 +65,7 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         blocking.execute(() -> {
             Reply reply;
             try {
-                reply = route(request, body, false);
+                reply = run(request, matched, matched.handler(), body);
             } catch (Throwable failure) {
                 reply = ErrorRenderer.render(failure, line(request));
             }
@@ -67,10 +74,37 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         });
     }
 
+    /**
+     * A request matched to its route. {@code endpoint} is {@code null} for a route outside the
+     * registry API, which checks access itself; {@code fromMemory} is {@code null} when the route has
+     * no handler that answers from memory.
+     */
+    private record Matched(HttpMethod method, Endpoint endpoint, RepositoryName name, String last,
+            RouteHandler handler, RouteHandler fromMemory, MultiMap query, InetAddress source) {
+    }
+
+    private Matched match(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        MultiMap query = QueryString.parse(request.query());
+        InetAddress source = source(request);
+        Optional<Map<HttpMethod, RouteHandler>> outside = routes.outside(request.path());
+        if (outside.isPresent()) {
+            RouteHandler handler = Optional.ofNullable(outside.get().get(method))
+                    .orElseThrow(() -> unsupported(method, outside.get().keySet()));
+            return new Matched(method, null, null, null, handler, null, query, source);
+        }
+        RegistryPath path = RegistryPath.match(request.path())
+                .orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("no such endpoint: " + abbreviate(request.path())));
+        RepositoryName name = path.name() == null ? null : RepositoryName.parse(path.name());
+        Endpoint endpoint = path.endpoint();
+        Routes.Route route = routes.find(endpoint, method).orElseThrow(() -> unsupported(method, routes.methods(endpoint)));
+        return new Matched(method, endpoint, name, path.last(), route.handler(), route.fromMemory(), query, source);
+    }
+
     /** The reply if it can be given without blocking, else {@code null}. */
-    private Reply fromMemory(HttpServerRequest request) {
+    private Reply fromMemory(HttpServerRequest request, Matched matched) {
         try {
-            return route(request, null, true);
+            return run(request, matched, matched.fromMemory(), null);
         } catch (NotInMemory e) {
             return null;
         } catch (Throwable failure) {
@@ -90,37 +124,21 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         return request.method() + " " + request.path();
     }
 
-    private Reply route(HttpServerRequest request, RequestBody body, boolean memoryOnly) {
-        HttpMethod method = request.method();
-        MultiMap query = QueryString.parse(request.query());
-        InetAddress source = source(request);
-        Optional<Map<HttpMethod, RouteHandler>> outside = routes.outside(request.path());
-        if (outside.isPresent()) {
-            if (memoryOnly) {
-                throw NotInMemory.instance();
-            }
-            RouteHandler handler = Optional.ofNullable(outside.get().get(method))
-                    .orElseThrow(() -> unsupported(method, outside.get().keySet()));
-            return handler.handle(new RegistryRequest(method, null, null, request.headers(), query, body, null, source));
+    private Reply run(HttpServerRequest request, Matched matched, RouteHandler handler, RequestBody body) {
+        HttpMethod method = matched.method();
+        if (matched.endpoint() == null) {
+            return handler.handle(new RegistryRequest(method, null, null, request.headers(), matched.query(), body, null, matched.source()));
         }
-        RegistryPath path = RegistryPath.match(request.path())
-                .orElseThrow(() -> ErrorCode.NAME_UNKNOWN.exception("no such endpoint: " + abbreviate(request.path())));
-        RepositoryName name = path.name() == null ? null : RepositoryName.parse(path.name());
-        Endpoint endpoint = path.endpoint();
-        Routes.Route route = routes.find(endpoint, method).orElseThrow(() -> unsupported(method, routes.methods(endpoint)));
-        RouteHandler handler = memoryOnly ? route.fromMemory() : route.handler();
-        if (handler == null) {
-            throw NotInMemory.instance();
-        }
-        RequiredAccess required = RequiredAccess.of(endpoint, method, name, Optional.ofNullable(query.get("from")));
-        Grant grant = access.authorize(request.getHeader("Authorization"), source, required);
-        boolean limited = limiter != null && endpoint == Endpoint.MANIFEST && (method == HttpMethod.GET || method == HttpMethod.HEAD);
+        RequiredAccess required = RequiredAccess.of(matched.endpoint(), method, matched.name(), Optional.ofNullable(matched.query().get("from")));
+        Grant grant = access.authorize(request.getHeader("Authorization"), matched.source(), required);
+        boolean limited = limiter != null && matched.endpoint() == Endpoint.MANIFEST && (method == HttpMethod.GET || method == HttpMethod.HEAD);
         Map<String, String> limits = !limited ? Map.of()
-                : method == HttpMethod.GET ? limiter.admit(grant.principal(), source)
-                : limiter.peek(grant.principal(), source); // a HEAD is how clients check their limit: never refused
-        Reply reply = handler.handle(new RegistryRequest(method, name, path.last(), request.headers(), query, body, grant, source));
+                : method == HttpMethod.GET ? limiter.admit(grant.principal(), matched.source())
+                : limiter.peek(grant.principal(), matched.source()); // a HEAD is how clients check their limit: never refused
+        Reply reply = handler.handle(new RegistryRequest(method, matched.name(), matched.last(), request.headers(),
+                matched.query(), body, grant, matched.source()));
         if (limited && method == HttpMethod.GET && reply.status() == 200) {
-            limits = limiter.take(grant.principal(), source); // only manifests served count, as on Docker Hub
+            limits = limiter.take(grant.principal(), matched.source()); // only manifests served count, as on Docker Hub
         }
         return reply.withHeaders(limits);
     }
