@@ -220,27 +220,32 @@ public final class Database implements AutoCloseable {
 
     private <T> T transaction(Work<T> work, boolean durable) {
         try (Connection c = dataSource.getConnection()) {
-            if (!durable) {
-                syncCommits(c, false);
-            }
-            try {
-                c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
-                T result = work.run(c);
-                // Switching auto-commit back on commits (JDBC). Connection.commit() would make
-                // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
-                // again while the connection sits idle in the pool.
-                c.setAutoCommit(true);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            } finally {
-                if (!durable) {
-                    syncCommits(c, true);
-                }
-            }
+            return transaction(c, work, durable);
         } catch (SQLException e) {
             throw new MetadataException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} on {@code c} as one transaction: commits when it returns, rolls back when it throws. */
+    private <T> T transaction(Connection c, Work<T> work, boolean durable) throws SQLException {
+        if (!durable) {
+            syncCommits(c, false);
+        }
+        try {
+            c.setAutoCommit(false); // sqlite-jdbc: BEGIN IMMEDIATE
+            T result = work.run(c);
+            // Switching auto-commit back on commits (JDBC). Connection.commit() would make
+            // sqlite-jdbc begin the next IMMEDIATE transaction at once, taking the write lock
+            // again while the connection sits idle in the pool.
+            c.setAutoCommit(true);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollback(c, e);
+            throw e;
+        } finally {
+            if (!durable) {
+                syncCommits(c, true);
+            }
         }
     }
 
@@ -263,24 +268,12 @@ public final class Database implements AutoCloseable {
         }
         boolean durable = batch.stream().anyMatch(pending -> pending.durable);
         try (Connection c = dataSource.getConnection()) {
-            if (!durable) {
-                syncCommits(c, false);
-            }
-            try {
-                c.setAutoCommit(false);
+            transaction(c, group -> {
                 for (Pending<?> pending : batch) {
-                    Savepoint savepoint = c.setSavepoint();
-                    pending.runIn(c, savepoint);
+                    pending.runIn(group, group.setSavepoint());
                 }
-                c.setAutoCommit(true);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            } finally {
-                if (!durable) {
-                    syncCommits(c, true);
-                }
-            }
+                return null;
+            }, durable);
             batch.forEach(Pending::commit);
         } catch (SQLException | RuntimeException e) {
             MetadataException failed = new MetadataException("database write failed: " + e.getMessage(), e);
