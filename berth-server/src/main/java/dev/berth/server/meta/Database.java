@@ -89,7 +89,8 @@ public final class Database implements AutoCloseable {
      * {@code synchronous=FULL}: every commit syncs the WAL, so a push the registry acknowledged
      * survives a power loss. ({@code NORMAL} would only keep the database consistent, and could lose the
      * last commits; {@link #writeLazily} commits so.) Transactions begin {@code IMMEDIATE}, a busy
-     * connection waits up to 30 s for the lock, and foreign keys are enforced.
+     * connection waits up to 30 s for the lock, and foreign keys are enforced. Generated keys are not
+     * fetched ({@link java.sql.Statement#getGeneratedKeys} finds none).
      */
     public static Database sqlite(Path databaseFile) {
         Path file = databaseFile.toAbsolutePath();
@@ -105,6 +106,9 @@ public final class Database implements AutoCloseable {
         config.setCacheSize(-SQLITE_CACHE_KIB);
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // Else sqlite-jdbc prepares and runs SELECT last_insert_rowid() after every update, for
+        // getGeneratedKeys(), which nothing here calls.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + file);
 

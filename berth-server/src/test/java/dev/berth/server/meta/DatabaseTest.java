@@ -200,6 +200,21 @@ class DatabaseTest {
     }
 
     @Test
+    void updatesFetchNoGeneratedKeys() {
+        try (Database db = Database.sqlite(tempDir.resolve("berth.db"))) {
+            boolean keys = db.write(c -> {
+                PreparedStatement s = db.prepare(c,
+                        "INSERT INTO users (name, password_hash, admin, created_at) VALUES ('a', 'h', FALSE, 0)");
+                s.executeUpdate();
+                try (ResultSet generated = s.getGeneratedKeys()) {
+                    return generated != null && generated.next();
+                }
+            });
+            assertThat(keys).as("sqlite-jdbc queried last_insert_rowid() after the update").isFalse();
+        }
+    }
+
+    @Test
     void preparedStatementsAreKeptPerConnection() throws Exception {
         try (Database db = Database.sqlite(tempDir.resolve("berth.db"));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
