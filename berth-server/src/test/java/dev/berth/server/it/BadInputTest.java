@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,27 +26,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every kind of malformed input, on every endpoint it can reach: the right 4xx and error code, never
  * a 500 (which {@link Api} asserts on every response anyway).
  */
-class BadInputTest {
+class BadInputTest extends SharedRegistryTest {
     private static final String VALID_DIGEST = "sha256:" + "b".repeat(64);
 
-    private static RunningRegistry registry;
-    private static Api api;
     /** A repository with an image in it, so that "unknown" is never why a request fails. */
     private static Image image;
     private static String uploadId;
 
     @BeforeAll
     static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
         image = Images.pushImage(api, Api.uniqueRepository("bad"), "v1", 1);
         String location = UploadApiTest.startUpload(api, image.repository());
         uploadId = location.substring(location.lastIndexOf('/') + 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private static String repo() {

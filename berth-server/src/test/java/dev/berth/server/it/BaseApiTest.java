@@ -7,26 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/}, and what every response carries. */
-class BaseApiTest {
-    private static RunningRegistry registry;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
+class BaseApiTest extends SharedRegistryTest {
     @Test
     void baseAnswers200WithAnEmptyJsonObject() {
         HttpResponse<byte[]> response = api.get("/v2/");

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.server.it.Images.Blob;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,24 +14,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /v2/<name>/blobs/<digest>}: GET, HEAD, ranges, conditional requests, DELETE. */
-class BlobApiTest {
+class BlobApiTest extends SharedRegistryTest {
     private static final Blob DIGITS = Images.blob("0123456789");
 
-    private static RunningRegistry registry;
-    private static Api api;
     private static String rangeRepo;
 
     @BeforeAll
     static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
         rangeRepo = Api.uniqueRepository("ranges");
         Images.pushBlob(api, rangeRepo, DIGITS);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private static String blobPath(String repo, Object digest) {

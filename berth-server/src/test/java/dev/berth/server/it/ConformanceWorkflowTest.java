@@ -21,8 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,14 +33,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the ones before, as in the suite; each category has its own repository.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConformanceWorkflowTest {
+class ConformanceWorkflowTest extends SharedRegistryTest {
     /** The codes the suite accepts in an error body. */
     private static final Set<String> SPEC_ERROR_CODES = Set.of("BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN",
             "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN",
             "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS");
-
-    private static RunningRegistry registry;
-    private static Api api;
 
     private static final String PULL = "conformance/pull";
     private static final String PUSH = "conformance/push";
@@ -61,17 +56,6 @@ class ConformanceWorkflowTest {
     private static final List<String> DISCOVERY_TAGS = List.of("test0", "test1", "test2", "test3");
     private static byte[] referrerA;
     private static byte[] referrerB;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     private static String blobPath(String repo, Object digest) {
         return "/v2/" + repo + "/blobs/" + digest;

@@ -25,28 +25,18 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/<name>/manifests/<reference>}: every manifest type, validation, negotiation, deletes. */
-class ManifestApiTest {
-    private static RunningRegistry registry;
-    private static Api api;
+class ManifestApiTest extends SharedRegistryTest {
     private static KeyPair signingKey;
 
     @BeforeAll
     static void start() throws GeneralSecurityException {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         signingKey = generator.generateKeyPair();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private static String manifestPath(String repo, Object reference) {

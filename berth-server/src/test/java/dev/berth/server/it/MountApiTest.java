@@ -8,26 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.berth.server.it.Images.Blob;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Cross-repository blob mounts: {@code POST /v2/<name>/blobs/uploads/?mount=<digest>[&from=<repo>]}. */
-class MountApiTest {
-    private static RunningRegistry registry;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
+class MountApiTest extends SharedRegistryTest {
     private static HttpResponse<byte[]> mount(String target, String query) {
         return api.post("/v2/" + target + "/blobs/uploads/?" + query, null);
     }

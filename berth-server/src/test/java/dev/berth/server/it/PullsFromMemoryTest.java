@@ -7,29 +7,13 @@ import dev.berth.server.it.Images.Blob;
 import dev.berth.server.it.Images.Image;
 import dev.berth.spec.MediaTypes;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pulls are answered from memory once their answer was read: every write must show in the very next
  * read, also when the answer before it (an absence included) was read, and so cached, twice.
  */
-class PullsFromMemoryTest {
-    private static RunningRegistry registry;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
+class PullsFromMemoryTest extends SharedRegistryTest {
     private static HttpResponse<byte[]> twice(String path) {
         api.get(path);
         return api.get(path);

@@ -15,28 +15,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /v2/<name>/referrers/<digest>}: the OCI 1.1 referrers API. */
-class ReferrersApiTest {
+class ReferrersApiTest extends SharedRegistryTest {
     private static final String SBOM = "application/vnd.example.sbom.v1+json";
     private static final String SIGNATURE = "application/vnd.example.signature.v1";
-
-    private static RunningRegistry registry;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     private static String referrersPath(String repo, Object digest) {
         return "/v2/" + repo + "/referrers/" + digest;

@@ -11,35 +11,25 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code GET /v2/<name>/tags/list} and {@code GET /v2/_catalog}: lexical order and pagination. */
-class TagsAndCatalogTest {
+class TagsAndCatalogTest extends SharedRegistryTest {
     /** Not in lexical order as pushed; upper case, digits and separators sort by code point. */
     private static final List<String> TAGS = List.of("latest", "1.0", "v2", "Z", "_x", "1.10", "1.9", "a-b", "a_b", "a.b", "A");
 
-    private static RunningRegistry registry;
-    private static Api api;
     private static String repo;
 
     @BeforeAll
     static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
         repo = Api.uniqueRepository("tags");
         Image image = Images.pushImage(api, repo, TAGS.getFirst(), 1);
         for (String tag : TAGS.subList(1, TAGS.size())) {
             Images.pushManifest(api, repo, tag, MediaTypes.OCI_MANIFEST, image.manifest());
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private static List<String> sorted(List<String> values) {

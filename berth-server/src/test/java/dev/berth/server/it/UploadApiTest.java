@@ -18,26 +18,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/<name>/blobs/uploads/}: every way of uploading a blob, and every way of getting it wrong. */
-class UploadApiTest {
-    private static RunningRegistry registry;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        registry = RunningRegistry.start();
-        api = new Api(registry);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
+class UploadApiTest extends SharedRegistryTest {
     /** POST without a digest: asserts the 202 session answer and returns its {@code Location}. */
     static String startUpload(Api api, String repo) {
         HttpResponse<byte[]> response = api.post("/v2/" + repo + "/blobs/uploads/", null);
