@@ -33,7 +33,22 @@ final class Responder {
         switch (reply.body()) {
             case Reply.Empty e -> response.end();
             case Reply.Bytes b -> response.end(Buffer.buffer(b.content()));
-            case Reply.FileRegion f -> response.sendFile(f.path().toString(), f.offset(), f.length());
+            case Reply.FileRegion f -> response.sendFile(f.path().toString(), f.offset(), f.length())
+                    .onFailure(failure -> fileFailed(request, failure));
         }
+    }
+
+    /**
+     * The file could not be sent: answered with an error while nothing was written yet (the file could
+     * not be opened), else the connection is cut, so the client never takes a short body for a whole one.
+     */
+    private static void fileFailed(HttpServerRequest request, Throwable failure) {
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.headers().clear();
+        send(request, ErrorRenderer.render(failure, request.method() + " " + request.uri()));
     }
 }

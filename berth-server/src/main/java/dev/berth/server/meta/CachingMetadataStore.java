@@ -35,7 +35,7 @@ public final class CachingMetadataStore implements MetadataStore {
     private final CoherentCache<In<Tag>, Optional<Digest>> tagTargets = new CoherentCache<>(16_384);
     private final CoherentCache<In<Digest>, Optional<ManifestRecord>> manifests = new CoherentCache<>(4_096);
     private final CoherentCache<In<Digest>, Boolean> links = new CoherentCache<>(16_384);
-    private final CoherentCache<Digest, Optional<Long>> blobSizes = new CoherentCache<>(16_384);
+    private final CoherentCache<Digest, Optional<BlobRecord>> blobs = new CoherentCache<>(16_384);
     /** A repository's tags in order; empty when there are too many to keep. */
     private final CoherentCache<RepositoryName, Optional<List<Tag>>> tagLists = new CoherentCache<>(32);
     private final CoherentCache<RepositoryName, Boolean> listed = new CoherentCache<>(4_096);
@@ -61,13 +61,19 @@ public final class CachingMetadataStore implements MetadataStore {
         try {
             store.putBlob(digest, size);
         } finally {
-            blobSizes.invalidate(digest);
+            blobs.invalidate(digest);
         }
     }
 
     @Override
-    public Optional<Long> blobSize(Digest digest) {
-        return blobSizes.get(digest, store::blobSize);
+    public Optional<BlobRecord> blob(Digest digest) {
+        return blobs.get(digest, store::blob);
+    }
+
+    /** Not cached here: the registry keeps these bytes in a cache of its own. */
+    @Override
+    public Optional<byte[]> blobContent(Digest digest) {
+        return store.blobContent(digest);
     }
 
     @Override
@@ -101,13 +107,13 @@ public final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, byte[] content, Tag tag) {
         try {
-            store.putManifest(repository, manifest, tag);
+            store.putManifest(repository, manifest, content, tag);
         } finally {
             manifests.invalidate(new In<>(repository, manifest.digest()));
             links.invalidate(new In<>(repository, manifest.content()));
-            blobSizes.invalidate(manifest.content());
+            blobs.invalidate(manifest.content());
             if (tag != null) {
                 tagTargets.invalidate(new In<>(repository, tag));
                 tagLists.invalidate(repository);
@@ -186,11 +192,11 @@ public final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void completeUpload(UploadSession session, Digest digest, long size) {
+    public void completeUpload(UploadSession session, Digest digest, long size, byte[] content) {
         try {
-            store.completeUpload(session, digest, size);
+            store.completeUpload(session, digest, size, content);
         } finally {
-            blobSizes.invalidate(digest);
+            blobs.invalidate(digest);
             links.invalidate(new In<>(session.repository(), digest));
             membershipChanged(session.repository());
         }
@@ -239,8 +245,8 @@ public final class CachingMetadataStore implements MetadataStore {
     private final class MemoryOnly implements MetadataReads {
 
         @Override
-        public Optional<Long> blobSize(Digest digest) {
-            return known(blobSizes.peek(digest));
+        public Optional<BlobRecord> blob(Digest digest) {
+            return known(blobs.peek(digest));
         }
 
         @Override

@@ -87,13 +87,19 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void putBlob(Digest digest, long size) {
-        write(c -> insertBlob(c, digest, size));
+        write(c -> insertBlob(c, digest, size, null));
     }
 
     @Override
-    public Optional<Long> blobSize(Digest digest) {
-        return read(c -> query(c, "SELECT size FROM blobs WHERE digest = ?", r -> r.getLong(1), digest))
-                .stream().findFirst();
+    public Optional<BlobRecord> blob(Digest digest) {
+        return read(c -> query(c, "SELECT size, content IS NOT NULL FROM blobs WHERE digest = ?",
+                r -> new BlobRecord(r.getLong(1), r.getBoolean(2)), digest)).stream().findFirst();
+    }
+
+    @Override
+    public Optional<byte[]> blobContent(Digest digest) {
+        return read(c -> query(c, "SELECT content FROM blobs WHERE digest = ? AND content IS NOT NULL",
+                r -> r.getBytes(1), digest)).stream().findFirst();
     }
 
     @Override
@@ -137,12 +143,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag) {
+    public void putManifest(RepositoryName repository, ManifestRecord manifest, byte[] content, Tag tag) {
         String annotations = ManifestRows.json(manifest.annotations());
         write(c -> {
             long repositoryId = repositoryId(c, repository);
             long now = Instant.now().toEpochMilli();
-            insertBlob(c, manifest.content(), manifest.size());
+            insertBlob(c, manifest.content(), manifest.size(), content);
             update(c, """
                     INSERT INTO repository_blobs (repository_id, digest) VALUES (?, ?)
                     ON CONFLICT (repository_id, digest) DO NOTHING
@@ -267,9 +273,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void completeUpload(UploadSession session, Digest digest, long size) {
+    public void completeUpload(UploadSession session, Digest digest, long size, byte[] content) {
         write(c -> {
-            insertBlob(c, digest, size);
+            insertBlob(c, digest, size, content);
             update(c, """
                     INSERT INTO repository_blobs (repository_id, digest) VALUES (?, ?)
                     ON CONFLICT (repository_id, digest) DO NOTHING
@@ -286,11 +292,22 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private int insertBlob(Connection c, Digest digest, long size) throws SQLException {
+    /**
+     * Records a blob, with its bytes unless they are {@code null} (in the blob store). A blob already
+     * recorded keeps its bytes where they are.
+     */
+    private int insertBlob(Connection c, Digest digest, long size, byte[] content) throws SQLException {
+        long now = Instant.now().toEpochMilli();
+        if (content == null) { // no typed NULL: PostgreSQL would not take a text NULL for BYTEA
+            return update(c, """
+                    INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)
+                    ON CONFLICT (digest) DO NOTHING
+                    """, digest, size, now);
+        }
         return update(c, """
-                INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?)
+                INSERT INTO blobs (digest, size, created_at, content) VALUES (?, ?, ?, ?)
                 ON CONFLICT (digest) DO NOTHING
-                """, digest, size, Instant.now().toEpochMilli());
+                """, digest, size, now, content);
     }
 
     private void insertReferences(Connection c, long repositoryId, ManifestRecord manifest)
@@ -374,6 +391,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 case Digest d -> s.setString(i + 1, d.toString());
                 case RepositoryName n -> s.setString(i + 1, n.value());
                 case Tag t -> s.setString(i + 1, t.value());
+                case byte[] bytes -> s.setBytes(i + 1, bytes);
                 default -> s.setObject(i + 1, args[i]);
             }
         }

@@ -10,10 +10,10 @@ import java.util.Optional;
 public interface MetadataReads {
 
     /**
-     * The size of a committed blob, if the registry holds it: recorded by {@link MetadataStore#putBlob} or as a
+     * A committed blob, if the registry holds it: recorded by {@link MetadataStore#putBlob} or as a
      * manifest's bytes, whether or not a repository links it now.
      */
-    Optional<Long> blobSize(Digest digest);
+    Optional<BlobRecord> blob(Digest digest);
 
     boolean isBlobLinked(RepositoryName repository, Digest digest);
 

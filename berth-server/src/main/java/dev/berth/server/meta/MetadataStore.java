@@ -36,10 +36,18 @@ public interface MetadataStore extends MetadataReads, AutoCloseable {
 
     /**
      * Stores a manifest in a repository and, when {@code tag} is not {@code null}, points the tag at
-     * it, in one transaction. The manifest's own bytes are linked as a blob of the repository. Putting
-     * the same manifest again is harmless; a tag moves to the newest manifest put with it.
+     * it, in one transaction. The manifest's own bytes, {@code content}, are kept as a blob under
+     * {@link ManifestRecord#content()} (unless that blob is already there) and linked into the
+     * repository. Putting the same manifest again is harmless; a tag moves to the newest manifest put
+     * with it.
      */
-    void putManifest(RepositoryName repository, ManifestRecord manifest, Tag tag);
+    void putManifest(RepositoryName repository, ManifestRecord manifest, byte[] content, Tag tag);
+
+    /**
+     * The bytes of a blob kept in this store ({@link BlobRecord#inDatabase()}): a manifest or a small
+     * blob; empty for a blob the blob store holds.
+     */
+    Optional<byte[]> blobContent(Digest digest);
 
     /** Deletes a manifest and every tag pointing at it; {@code false} when it was not there. */
     boolean deleteManifest(RepositoryName repository, Digest digest);
@@ -64,10 +72,11 @@ public interface MetadataStore extends MetadataReads, AutoCloseable {
     void deleteUpload(String id);
 
     /**
-     * Ends an upload that produced a committed blob: records the blob ({@link #putBlob}), links it into
-     * the session's repository ({@link #linkBlob}) and deletes the session, in one transaction.
+     * Ends an upload that produced a blob: records the blob ({@link #putBlob}) with its bytes, unless
+     * {@code content} is {@code null} because the blob store committed them, links it into the session's
+     * repository ({@link #linkBlob}) and deletes the session, in one transaction.
      */
-    void completeUpload(UploadSession session, Digest digest, long size);
+    void completeUpload(UploadSession session, Digest digest, long size, byte[] content);
 
     /** Up to {@code limit} uploads started before {@code cutoff}, oldest first: abandoned ones to purge. */
     List<UploadSession> uploadsStartedBefore(Instant cutoff, int limit);

@@ -3,6 +3,7 @@ package dev.berth.server.registry;
 import dev.berth.server.http.RegistryRequest;
 import dev.berth.server.http.Reply;
 import dev.berth.server.http.Routes;
+import dev.berth.server.meta.BlobRecord;
 import dev.berth.server.meta.MetadataReads;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.storage.BlobSource;
@@ -13,63 +14,71 @@ import dev.berth.spec.ErrorCode;
 import dev.berth.spec.MediaTypes;
 import dev.berth.spec.RegistryPath.Endpoint;
 import io.vertx.core.http.HttpMethod;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code /v2/<name>/blobs/<digest>}: GET and HEAD, with single {@code Range} requests, served
- * zero-copy; DELETE unlinks the blob from the repository (its bytes go when garbage collection finds
- * no other link). A blob is visible only through a repository it is linked into.
+ * zero-copy from the blob store (from memory when the metadata store keeps the bytes); DELETE unlinks the blob
+ * from the repository (its bytes go when garbage collection finds no other link). A blob is visible
+ * only through a repository it is linked into.
  */
 final class BlobHandler {
     private final BlobStore blobs;
     private final MetadataStore meta;
     private final MetadataReads memory;
+    private final ContentCache contents;
     private final boolean deletes;
 
-    BlobHandler(BlobStore blobs, MetadataStore meta, MetadataReads memory, boolean deletes) {
+    BlobHandler(BlobStore blobs, MetadataStore meta, MetadataReads memory, ContentCache contents, boolean deletes) {
         this.blobs = blobs;
         this.meta = meta;
         this.memory = memory;
+        this.contents = contents;
         this.deletes = deletes;
     }
 
     void register(Routes routes) {
-        routes.add(Endpoint.BLOB, HttpMethod.GET, request -> get(request, meta), request -> get(request, memory));
+        routes.add(Endpoint.BLOB, HttpMethod.GET,
+                request -> get(request, meta, contents::get),
+                request -> get(request, memory, contents::inMemory));
         if (deletes) {
             routes.add(Endpoint.BLOB, HttpMethod.DELETE, this::delete);
         }
     }
 
-    private Reply get(RegistryRequest request, MetadataReads reads) {
+    private Reply get(RegistryRequest request, MetadataReads reads, Function<Digest, byte[]> storedBytes) {
         Digest digest = request.digest();
         if (!reads.isBlobLinked(request.name(), digest)) {
             throw ErrorCode.BLOB_UNKNOWN.exception(digest.toString());
         }
-        long size = reads.blobSize(digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
-        BlobSource.LocalFile file = switch (blobs.source(digest, size)) {
-            case BlobSource.LocalFile local -> local;
-        };
-        Reply.Builder reply = Reply.status(200)
-                .header("Content-Type", MediaTypes.OCTET_STREAM)
-                .header("Docker-Content-Digest", digest)
-                .header("ETag", "\"" + digest + "\"")
-                .header("Accept-Ranges", "bytes")
-                .header("Cache-Control", "max-age=31536000");
+        BlobRecord blob = reads.blob(digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
+        long size = blob.size();
         if (request.header("If-None-Match").filter(etag -> ManifestHandler.matchesEtag(etag, digest)).isPresent()) {
             return Reply.status(304).header("Docker-Content-Digest", digest).header("ETag", "\"" + digest + "\"").empty();
         }
         Optional<String> range = request.header("Range");
-        if (range.isEmpty()) {
-            return reply.file(file.path(), 0, size);
-        }
-        ByteRange bytes = ByteRange.ofRequest(range.get(), size);
-        return Reply.status(206)
+        ByteRange bytes = range.isEmpty() ? null : ByteRange.ofRequest(range.get(), size);
+        Reply.Builder reply = Reply.status(bytes == null ? 200 : 206)
                 .header("Content-Type", MediaTypes.OCTET_STREAM)
                 .header("Docker-Content-Digest", digest)
                 .header("ETag", "\"" + digest + "\"")
-                .header("Accept-Ranges", "bytes")
-                .header("Content-Range", bytes.contentRange(size))
-                .file(file.path(), bytes.first(), bytes.length());
+                .header("Accept-Ranges", "bytes");
+        if (bytes == null) {
+            reply.header("Cache-Control", "max-age=31536000");
+        } else {
+            reply.header("Content-Range", bytes.contentRange(size));
+        }
+        long first = bytes == null ? 0 : bytes.first();
+        long length = bytes == null ? size : bytes.length();
+        if (blob.inDatabase()) {
+            byte[] content = storedBytes.apply(digest);
+            return reply.bytes(MediaTypes.OCTET_STREAM, Arrays.copyOfRange(content, (int) first, (int) (first + length)));
+        }
+        return switch (blobs.source(digest, size)) {
+            case BlobSource.LocalFile file -> reply.file(file.path(), first, length);
+        };
     }
 
     private Reply delete(RegistryRequest request) {

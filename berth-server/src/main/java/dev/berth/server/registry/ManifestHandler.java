@@ -6,7 +6,6 @@ import dev.berth.server.http.Routes;
 import dev.berth.server.meta.ManifestRecord;
 import dev.berth.server.meta.MetadataReads;
 import dev.berth.server.meta.MetadataStore;
-import dev.berth.server.storage.BlobStore;
 import dev.berth.spec.Digest;
 import dev.berth.spec.ErrorCode;
 import dev.berth.spec.Identifier;
@@ -37,14 +36,12 @@ import java.util.function.Function;
  * removes the manifest and its tags, by tag only the tag.
  */
 final class ManifestHandler {
-    private final BlobStore blobs;
     private final MetadataStore meta;
     private final MetadataReads memory;
-    private final ManifestCache cache;
+    private final ContentCache cache;
     private final boolean deletes;
 
-    ManifestHandler(BlobStore blobs, MetadataStore meta, MetadataReads memory, ManifestCache cache, boolean deletes) {
-        this.blobs = blobs;
+    ManifestHandler(MetadataStore meta, MetadataReads memory, ContentCache cache, boolean deletes) {
         this.meta = meta;
         this.memory = memory;
         this.cache = cache;
@@ -53,7 +50,7 @@ final class ManifestHandler {
 
     void register(Routes routes) {
         routes.add(Endpoint.MANIFEST, HttpMethod.GET,
-                        request -> get(request, meta, content -> cache.get(content, blobs::read)),
+                        request -> get(request, meta, cache::get),
                         request -> get(request, memory, cache::inMemory))
                 .add(Endpoint.MANIFEST, HttpMethod.PUT, this::put);
         if (deletes) {
@@ -97,9 +94,8 @@ final class ManifestHandler {
         validateFor(name, manifest);
         // the parser already hashed the bytes; only a signed schema 1 manifest's digest is another's (its payload's)
         Digest stored = manifest instanceof Schema1Manifest ? Digest.sha256(content) : manifest.digest();
-        blobs.write(stored, content);
         cache.put(stored, content);
-        meta.putManifest(name, record(digest, stored, manifest), identifier instanceof Tag tag ? tag : null);
+        meta.putManifest(name, record(digest, stored, manifest), content, identifier instanceof Tag tag ? tag : null);
         Reply.Builder reply = Reply.status(201)
                 .header("Location", RegistryPath.manifest(name, digest))
                 .header("Docker-Content-Digest", digest);

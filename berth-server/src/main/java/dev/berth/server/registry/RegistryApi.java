@@ -27,8 +27,11 @@ public final class RegistryApi {
         new BaseHandler().register(routes);
         new CatalogHandler(cached, memory, options.maxCatalogPage()).register(routes);
         new TagsHandler(cached, memory, options.maxTagsPage()).register(routes);
-        new ManifestHandler(blobs, cached, memory, new ManifestCache(options.manifestCacheBytes()), options.deletes()).register(routes);
-        new BlobHandler(blobs, cached, memory, options.deletes()).register(routes);
+        // manifests stored before their bytes moved into the metadata store are files of the blob store
+        ContentCache contents = new ContentCache(options.contentCacheBytes(),
+                digest -> cached.blobContent(digest).orElseGet(() -> blobs.read(digest)));
+        new ManifestHandler(cached, memory, contents, options.deletes()).register(routes);
+        new BlobHandler(blobs, cached, memory, contents, options.deletes()).register(routes);
         new BlobUploadHandler(uploads, cached).register(routes);
         new ReferrersHandler(cached, options.maxCatalogPage()).register(routes);
     }

@@ -9,7 +9,7 @@ import java.io.InputStream;
  * does.
  *
  * <p>Contract for every implementation: a blob is visible under its digest only once complete and
- * durable ({@link UploadWriter#commit} and {@link #write} are atomic), so a crash at any point leaves
+ * durable ({@link UploadWriter#commit} is atomic), so a crash at any point leaves
  * either the whole blob or nothing under a digest.
  */
 public interface BlobStore {
@@ -20,11 +20,11 @@ public interface BlobStore {
      */
     BlobSource source(Digest digest, long size);
 
-    /** The whole content of a small committed blob such as a manifest. */
+    /**
+     * The whole content of a small committed blob: a manifest stored before manifests moved into the
+     * metadata store.
+     */
     byte[] read(Digest digest);
-
-    /** Stores small content under its digest atomically; a no-op when it is already there. */
-    void write(Digest digest, byte[] content);
 
     /** Removes a committed blob; {@code false} when it was not there. */
     boolean delete(Digest digest);

@@ -21,21 +21,11 @@ import java.nio.file.StandardOpenOption;
 public final class FileBlobStore implements BlobStore {
     private final StoragePaths paths;
 
-    /**
-     * Opens the store, creating its directories. Files left in {@code tmp/} by a process that died while
-     * writing are deleted: one process owns a data directory, and nothing in {@code tmp/} outlives the
-     * write that made it.
-     */
+    /** Opens the store, creating its directories. */
     public FileBlobStore(Path root) {
         this.paths = new StoragePaths(root);
         try {
             Files.createDirectories(paths.uploads());
-            Files.createDirectories(paths.tmp());
-            try (var leftovers = Files.list(paths.tmp())) {
-                for (Path file : leftovers.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
         } catch (IOException e) {
             throw new StorageException("cannot create storage under " + root, e);
         }
@@ -52,23 +42,6 @@ public final class FileBlobStore implements BlobStore {
             return Files.readAllBytes(paths.blob(digest));
         } catch (IOException e) {
             throw new StorageException("cannot read " + digest, e);
-        }
-    }
-
-    @Override
-    public void write(Digest digest, byte[] content) {
-        if (Files.exists(paths.blob(digest))) {
-            return; // a blob is only ever there whole (see moveIntoPlace)
-        }
-        try {
-            Path tmp = Files.createTempFile(paths.tmp(), "put-", "");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            moveIntoPlace(tmp, paths.blob(digest));
-        } catch (IOException e) {
-            throw new StorageException("cannot write " + digest, e);
         }
     }
 

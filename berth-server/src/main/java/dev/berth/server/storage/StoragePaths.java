@@ -13,9 +13,8 @@ import java.util.regex.Pattern;
  * │   └── sha256/
  * │       └── ab/
  * │           └── abcdef…          committed blob, immutable, named by its digest
- * ├── uploads/
- * │   └── 2f0c…-…                  upload in progress, appended in place, renamed into blobs/ on commit
- * └── tmp/                         small writes before their atomic rename
+ * └── uploads/
+ *     └── 2f0c…-…                  upload in progress, appended in place, renamed into blobs/ on commit
  * </pre>
  *
  * Every path is built from a parsed {@link Digest} or a checked upload id, so no request can name a
@@ -43,9 +42,5 @@ final class StoragePaths {
 
     Path uploads() {
         return root.resolve("uploads");
-    }
-
-    Path tmp() {
-        return root.resolve("tmp");
     }
 }

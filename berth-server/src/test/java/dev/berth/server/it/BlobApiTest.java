@@ -6,7 +6,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.server.it.Images.Blob;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +110,18 @@ class BlobApiTest extends SharedRegistryTest {
             "bytes=-", "bytes=0-1,3-4", "items=0-1", "0-1", "bytes=1-2-3", "bytes=99999999999999999999-", "bytes=0-99999999999999999999"})
     void anUnsatisfiableOrMalformedRangeIs416RangeInvalid(String range) {
         assertError(api.get(blobPath(rangeRepo, DIGITS.digest()), "Range", range), 416, "RANGE_INVALID");
+    }
+
+    @Test
+    void aBlobWhoseFileWentMissingIs500UnknownNotAHungRequest() throws IOException {
+        String repo = Api.uniqueRepository("blob");
+        Blob blob = Images.pushBlob(api, repo, Images.randomBlob(3, 100_000)); // too big to be kept in the database
+        String hex = blob.digest().hex();
+        Files.delete(registry.dataDirectory().resolve("blobs/sha256/" + hex.substring(0, 2) + "/" + hex));
+
+        HttpResponse<byte[]> get = registry.send(registry.request(blobPath(repo, blob.digest())).GET());
+        assertThat(get.statusCode()).isEqualTo(500);
+        assertThat(new String(get.body(), UTF_8)).contains("\"code\":\"UNKNOWN\"");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -49,9 +50,10 @@ public final class RunningRegistry implements AutoCloseable {
     private static final String ADMIN = "it-admin";
     private static final String ADMIN_PASSWORD = "it-admin-password:with-colon";
 
-    private final BerthServer server;
-    private final Path data;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final BerthServer server;
+    private final BerthConfig config;
+    private final Path data;
     private final boolean tokenAuth;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final HttpClient client = HttpClient.newBuilder()
@@ -59,8 +61,9 @@ public final class RunningRegistry implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private RunningRegistry(BerthServer server, Path data, boolean tokenAuth) {
+    private RunningRegistry(BerthServer server, BerthConfig config, Path data, boolean tokenAuth) {
         this.server = server;
+        this.config = config;
         this.data = data;
         this.tokenAuth = tokenAuth;
     }
@@ -89,7 +92,7 @@ public final class RunningRegistry implements AutoCloseable {
                 }
             }
             BerthConfig config = ConfigLoader.load(null, Map.of(), settings);
-            return new RunningRegistry(BerthServer.start(config), data, tokenAuth);
+            return new RunningRegistry(BerthServer.start(config), config, data, tokenAuth);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -196,6 +199,16 @@ public final class RunningRegistry implements AutoCloseable {
 
     public Path dataDirectory() {
         return data;
+    }
+
+    /**
+     * Stops this server, keeping its data, lets {@code whileStopped} change the data directory, and
+     * starts another server on the same data and settings.
+     */
+    public RunningRegistry restart(Consumer<Path> whileStopped) {
+        server.close();
+        whileStopped.accept(data);
+        return new RunningRegistry(BerthServer.start(config), config, data, tokenAuth);
     }
 
     @Override

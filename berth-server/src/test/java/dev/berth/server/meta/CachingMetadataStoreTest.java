@@ -48,14 +48,14 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
 
         store.putBlob(layer, 7);
         store.linkBlob(ALPINE, layer);
-        store.putManifest(ALPINE, manifest, latest);
+        store.putManifest(ALPINE, manifest, content(manifest), latest);
 
-        assertThat(store.blobSize(layer)).contains(7L);
+        assertThat(store.blob(layer)).contains(new BlobRecord(7, false));
         assertThat(store.isBlobLinked(ALPINE, layer)).isTrue();
         assertThat(store.resolveTag(ALPINE, latest)).contains(manifest.digest());
         assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
         assertThat(store.isBlobLinked(ALPINE, manifest.digest())).isTrue();
-        assertThat(store.blobSize(manifest.digest())).contains(manifest.size());
+        assertThat(store.blob(manifest.digest())).contains(new BlobRecord(manifest.size(), true));
         assertThat(store.tags(ALPINE, null, 10)).containsExactly(latest);
         assertThat(store.repositoryExists(ALPINE)).isTrue();
         assertThat(store.repositories(null, 10)).containsExactly(ALPINE);
@@ -67,10 +67,10 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
         ManifestRecord first = image("first");
         ManifestRecord second = image("second");
         Tag latest = tag("latest");
-        store.putManifest(ALPINE, first, latest);
+        store.putManifest(ALPINE, first, content(first), latest);
         assertThat(store.resolveTag(ALPINE, latest)).contains(first.digest());
 
-        store.putManifest(ALPINE, second, latest);
+        store.putManifest(ALPINE, second, content(second), latest);
 
         assertThat(store.resolveTag(ALPINE, latest)).contains(second.digest());
         assertThat(memory().resolveTag(ALPINE, latest)).contains(second.digest());
@@ -84,8 +84,8 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
         Tag stable = tag("stable");
         store.putBlob(layer, 7);
         store.linkBlob(ALPINE, layer);
-        store.putManifest(ALPINE, manifest, latest);
-        store.putManifest(ALPINE, manifest, stable);
+        store.putManifest(ALPINE, manifest, content(manifest), latest);
+        store.putManifest(ALPINE, manifest, content(manifest), stable);
         readEverything(manifest, layer, latest);
         assertThat(store.resolveTag(ALPINE, stable)).contains(manifest.digest());
 
@@ -108,7 +108,10 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
     @Test
     void tagPagesComeFromTheCachedListInLexicalOrder() {
         List<Tag> tags = IntStream.range(0, 30).mapToObj(i -> tag("t%02d".formatted(i))).toList();
-        tags.forEach(t -> store.putManifest(ALPINE, image(t.value()), t));
+        for (Tag t : tags) {
+            ManifestRecord manifest = image(t.value());
+            store.putManifest(ALPINE, manifest, content(manifest), t);
+        }
 
         assertThat(store.tags(ALPINE, null, 5)).isEqualTo(tags.subList(0, 5));
         assertThat(memory().tags(ALPINE, "t04", 5)).isEqualTo(tags.subList(5, 10));
@@ -124,9 +127,9 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
         store = new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")), 200);
         int count = 201;
         ManifestRecord manifest = image("one");
-        store.putManifest(ALPINE, manifest, null);
+        store.putManifest(ALPINE, manifest, content(manifest), null);
         List<Tag> tags = IntStream.range(0, count).mapToObj(i -> tag("t%05d".formatted(i))).toList();
-        tags.forEach(t -> store.putManifest(ALPINE, manifest, t));
+        tags.forEach(t -> store.putManifest(ALPINE, manifest, content(manifest), t));
 
         assertThat(store.tags(ALPINE, "t00099", 2)).isEqualTo(tags.subList(100, 102));
         assertThat(store.tags(ALPINE, null, 300)).isEqualTo(tags);
@@ -162,8 +165,8 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
 
     private void readEverything(ManifestRecord manifest, Digest layer, Tag tag) {
         RepositoryName repository = ALPINE;
-        store.blobSize(layer);
-        store.blobSize(manifest.digest());
+        store.blob(layer);
+        store.blob(manifest.digest());
         store.isBlobLinked(repository, layer);
         store.isBlobLinked(repository, manifest.digest());
         store.resolveTag(repository, tag);

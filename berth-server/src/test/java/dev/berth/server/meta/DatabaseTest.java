@@ -56,7 +56,7 @@ class DatabaseTest {
             store.putBlob(layer, 3);
         }
         try (Database db = Database.sqlite(file)) {
-            assertThat(new JdbcMetadataStore(db).blobSize(layer)).contains(3L);
+            assertThat(new JdbcMetadataStore(db).blob(layer)).contains(new BlobRecord(3, false));
         }
     }
 

@@ -68,6 +68,11 @@ abstract class MetadataStoreContract {
                 List.of(references));
     }
 
+    /** Stands for a manifest's bytes: what a store keeps is opaque to it. */
+    static byte[] content(ManifestRecord manifest) {
+        return ("manifest " + manifest.digest()).getBytes(StandardCharsets.UTF_8);
+    }
+
     static ManifestRecord referrer(String name, Digest subject, String artifactType) {
         return new ManifestRecord(digest(name), IMAGE, 300, artifactType, subject,
                 Map.of("org.opencontainers.image.created", "2024-01-01T00:00:00Z", "name", name), List.of());
@@ -81,8 +86,9 @@ abstract class MetadataStoreContract {
         store.putBlob(layer, 42);
         store.putBlob(layer, 42);
 
-        assertThat(store.blobSize(layer)).contains(42L);
-        assertThat(store.blobSize(digest("absent"))).isEmpty();
+        assertThat(store.blob(layer)).contains(new BlobRecord(42, false));
+        assertThat(store.blob(digest("absent"))).isEmpty();
+        assertThat(store.blobContent(layer)).isEmpty();
     }
 
     @Test
@@ -128,7 +134,7 @@ abstract class MetadataStoreContract {
 
         assertThat(store.isBlobLinked(ALPINE, layer)).isFalse();
         assertThat(store.isBlobLinked(BUSYBOX, layer)).isTrue();
-        assertThat(store.blobSize(layer)).contains(42L);
+        assertThat(store.blob(layer)).contains(new BlobRecord(42, false));
         assertThat(store.repositoriesWithBlob(layer, 10)).containsExactly(BUSYBOX);
     }
 
@@ -158,21 +164,34 @@ abstract class MetadataStoreContract {
         ManifestRecord manifest = new ManifestRecord(digest("manifest"), IMAGE, 1234, "application/x-thing",
                 digest("subject"), Map.of("a", "1", "b", "two"), List.of(config, layer, config));
 
-        store.putManifest(ALPINE, manifest, tag("latest"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
 
         assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
         assertThat(store.manifest(BUSYBOX, manifest.digest())).isEmpty();
         assertThat(store.resolveTag(ALPINE, tag("latest"))).contains(manifest.digest());
         assertThat(store.isBlobLinked(ALPINE, manifest.digest())).isTrue();
-        assertThat(store.blobSize(manifest.digest())).contains(1234L);
+        assertThat(store.blob(manifest.digest())).contains(new BlobRecord(1234, true));
+        assertThat(store.blobContent(manifest.digest())).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(content(manifest)));
         assertThat(store.repositoryExists(ALPINE)).isTrue();
+    }
+
+    @Test
+    void aManifestUploadedAsABlobFirstKeepsItsBytesInTheBlobStore() {
+        ManifestRecord manifest = image("uploaded first");
+        store.putBlob(manifest.digest(), manifest.size());
+
+        store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
+
+        assertThat(store.blob(manifest.digest())).contains(new BlobRecord(manifest.size(), false));
+        assertThat(store.blobContent(manifest.digest())).isEmpty();
+        assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
     }
 
     @Test
     void putManifestWithoutTagOrReferences() {
         ManifestRecord manifest = image("empty");
 
-        store.putManifest(ALPINE, manifest, null);
+        store.putManifest(ALPINE, manifest, content(manifest), null);
 
         assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
         assertThat(store.tags(ALPINE, null, 10)).isEmpty();
@@ -182,9 +201,9 @@ abstract class MetadataStoreContract {
     void puttingTheSameManifestAgainIsHarmless() {
         ManifestRecord manifest = image("one", digest("config"), digest("layer"));
 
-        store.putManifest(ALPINE, manifest, tag("v1"));
-        store.putManifest(ALPINE, manifest, tag("v1"));
-        store.putManifest(ALPINE, manifest, null);
+        store.putManifest(ALPINE, manifest, content(manifest), tag("v1"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("v1"));
+        store.putManifest(ALPINE, manifest, content(manifest), null);
 
         assertThat(store.manifest(ALPINE, manifest.digest())).contains(manifest);
         assertThat(store.tags(ALPINE, null, 10)).containsExactly(tag("v1"));
@@ -196,8 +215,8 @@ abstract class MetadataStoreContract {
         ManifestRecord first = image("first");
         ManifestRecord second = image("second");
 
-        store.putManifest(ALPINE, first, tag("latest"));
-        store.putManifest(ALPINE, second, tag("latest"));
+        store.putManifest(ALPINE, first, content(first), tag("latest"));
+        store.putManifest(ALPINE, second, content(second), tag("latest"));
 
         assertThat(store.resolveTag(ALPINE, tag("latest"))).contains(second.digest());
         assertThat(store.manifest(ALPINE, first.digest())).contains(first);
@@ -206,7 +225,7 @@ abstract class MetadataStoreContract {
 
     @Test
     void tagsAreScopedToTheirRepository() {
-        store.putManifest(ALPINE, image("a"), tag("latest"));
+        store.putManifest(ALPINE, image("a"), content(image("a")), tag("latest"));
 
         assertThat(store.resolveTag(BUSYBOX, tag("latest"))).isEmpty();
         assertThat(store.resolveTag(ALPINE, tag("other"))).isEmpty();
@@ -217,10 +236,10 @@ abstract class MetadataStoreContract {
     void deleteManifestRemovesItAndEveryTagPointingAtIt() {
         ManifestRecord doomed = image("doomed", digest("layer"));
         ManifestRecord kept = image("kept");
-        store.putManifest(ALPINE, doomed, tag("v1"));
-        store.putManifest(ALPINE, doomed, tag("v1.0"));
-        store.putManifest(ALPINE, kept, tag("v2"));
-        store.putManifest(BUSYBOX, doomed, tag("v1"));
+        store.putManifest(ALPINE, doomed, content(doomed), tag("v1"));
+        store.putManifest(ALPINE, doomed, content(doomed), tag("v1.0"));
+        store.putManifest(ALPINE, kept, content(kept), tag("v2"));
+        store.putManifest(BUSYBOX, doomed, content(doomed), tag("v1"));
 
         assertThat(store.deleteManifest(ALPINE, doomed.digest())).isTrue();
         assertThat(store.deleteManifest(ALPINE, doomed.digest())).isFalse();
@@ -231,7 +250,7 @@ abstract class MetadataStoreContract {
         assertThat(store.manifest(BUSYBOX, doomed.digest())).contains(doomed);
         assertThat(store.resolveTag(BUSYBOX, tag("v1"))).contains(doomed.digest());
 
-        store.putManifest(ALPINE, doomed, null);
+        store.putManifest(ALPINE, doomed, content(doomed), null);
         assertThat(store.manifest(ALPINE, doomed.digest())).contains(doomed);
         assertThat(store.tags(ALPINE, null, 10)).containsExactly(tag("v2"));
     }
@@ -239,15 +258,15 @@ abstract class MetadataStoreContract {
     @Test
     void deleteManifestOfUnknownRepositoryOrDigest() {
         assertThat(store.deleteManifest(ALPINE, digest("nothing"))).isFalse();
-        store.putManifest(ALPINE, image("a"), null);
+        store.putManifest(ALPINE, image("a"), content(image("a")), null);
         assertThat(store.deleteManifest(ALPINE, digest("nothing"))).isFalse();
     }
 
     @Test
     void deleteTagKeepsTheManifest() {
         ManifestRecord manifest = image("a");
-        store.putManifest(ALPINE, manifest, tag("v1"));
-        store.putManifest(ALPINE, manifest, tag("latest"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("v1"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
 
         assertThat(store.deleteTag(ALPINE, tag("v1"))).isTrue();
         assertThat(store.deleteTag(ALPINE, tag("v1"))).isFalse();
@@ -262,7 +281,7 @@ abstract class MetadataStoreContract {
     void tagsPageInLexicalOrder() {
         List<String> names = List.of("latest", "v1.0", "v1.0.1", "V2", "1", "10", "9", "_x", "a-b", "a.b", "a");
         for (String name : names) {
-            store.putManifest(ALPINE, image(name), tag(name));
+            store.putManifest(ALPINE, image(name), content(image(name)), tag(name));
         }
         List<Tag> sorted = names.stream().sorted().map(Tag::parse).toList();
 
@@ -278,7 +297,7 @@ abstract class MetadataStoreContract {
     @Test
     void paginationWalksEveryTagExactlyOnce() {
         for (int i = 0; i < 25; i++) {
-            store.putManifest(ALPINE, image("m" + i), tag("t" + i));
+            store.putManifest(ALPINE, image("m" + i), content(image("m" + i)), tag("t" + i));
         }
         List<Tag> seen = new ArrayList<>();
         String last = null;
@@ -298,7 +317,7 @@ abstract class MetadataStoreContract {
     void repositoriesPageInLexicalOrder() {
         List<String> names = List.of("library/alpine", "library/busybox", "a", "a/b", "a-b", "a.b", "z9", "a0");
         for (String name : names) {
-            store.putManifest(RepositoryName.parse(name), image(name), tag("latest"));
+            store.putManifest(RepositoryName.parse(name), image(name), content(image(name)), tag("latest"));
         }
         List<RepositoryName> sorted = names.stream().sorted().map(RepositoryName::parse).toList();
 
@@ -317,8 +336,8 @@ abstract class MetadataStoreContract {
         Digest layer = digest("layer");
         store.putBlob(layer, 1);
         store.linkBlob(ALPINE, layer);
-        store.putManifest(ALPINE, manifest, tag("latest"));
-        store.putManifest(BUSYBOX, image("b"), tag("latest"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
+        store.putManifest(BUSYBOX, image("b"), content(image("b")), tag("latest"));
 
         store.deleteManifest(ALPINE, manifest.digest());
         store.unlinkBlob(ALPINE, layer);
@@ -337,17 +356,20 @@ abstract class MetadataStoreContract {
     @Test
     void referrersOfASubjectInDigestOrder() {
         ManifestRecord subject = image("subject");
-        store.putManifest(ALPINE, subject, tag("latest"));
+        store.putManifest(ALPINE, subject, content(subject), tag("latest"));
         List<ManifestRecord> referrers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ManifestRecord r = referrer("r" + i, subject.digest(), i % 2 == 0 ? SBOM : SIGNATURE);
-            store.putManifest(ALPINE, r, null);
+            store.putManifest(ALPINE, r, content(r), null);
             referrers.add(r);
         }
-        store.putManifest(ALPINE, referrer("elsewhere", digest("other subject"), SBOM), null);
-        store.putManifest(BUSYBOX, referrer("other repository", subject.digest(), SBOM), null);
-        store.putManifest(ALPINE, new ManifestRecord(digest("untyped"), IMAGE, 10, null, subject.digest(),
-                Map.of(), List.of(digest("blob"))), null);
+        ManifestRecord elsewhere = referrer("elsewhere", digest("other subject"), SBOM);
+        ManifestRecord otherRepository = referrer("other repository", subject.digest(), SBOM);
+        ManifestRecord untyped = new ManifestRecord(digest("untyped"), IMAGE, 10, null, subject.digest(),
+                Map.of(), List.of(digest("blob")));
+        store.putManifest(ALPINE, elsewhere, content(elsewhere), null);
+        store.putManifest(BUSYBOX, otherRepository, content(otherRepository), null);
+        store.putManifest(ALPINE, untyped, content(untyped), null);
 
         List<ManifestRecord> all = store.referrers(ALPINE, subject.digest(), null);
         assertThat(all).extracting(ManifestRecord::digest).isSorted().hasSize(7);
@@ -368,7 +390,7 @@ abstract class MetadataStoreContract {
     void aDeletedReferrerIsGone() {
         Digest subject = digest("subject");
         ManifestRecord sbom = referrer("sbom", subject, SBOM);
-        store.putManifest(ALPINE, sbom, null);
+        store.putManifest(ALPINE, sbom, content(sbom), null);
 
         store.deleteManifest(ALPINE, sbom.digest());
 
@@ -400,12 +422,28 @@ abstract class MetadataStoreContract {
         Digest layer = digest("layer");
         store.createUpload(session);
 
-        store.completeUpload(session, layer, 42);
+        store.completeUpload(session, layer, 42, null);
 
         assertThat(store.upload(session.id())).isEmpty();
-        assertThat(store.blobSize(layer)).contains(42L);
+        assertThat(store.blob(layer)).contains(new BlobRecord(42, false));
         assertThat(store.isBlobLinked(ALPINE, layer)).isTrue();
         assertThat(store.repositories(null, 10)).containsExactly(ALPINE);
+    }
+
+    @Test
+    void anUploadCompletedWithItsBytesKeepsThem() {
+        UploadSession session = new UploadSession("1f5c7a1e-2b0e-4a59-9d7e-3f1b2a4c5d6f", ALPINE,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        byte[] config = "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256(config);
+        store.createUpload(session);
+
+        store.completeUpload(session, digest, config.length, config);
+
+        assertThat(store.upload(session.id())).isEmpty();
+        assertThat(store.blob(digest)).contains(new BlobRecord(config.length, true));
+        assertThat(store.blobContent(digest)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(config));
+        assertThat(store.isBlobLinked(ALPINE, digest)).isTrue();
     }
 
     @Test
@@ -432,7 +470,7 @@ abstract class MetadataStoreContract {
         runConcurrently(32, i -> {
             store.putBlob(layer, 42);
             store.linkBlob(ALPINE, layer);
-            store.putManifest(ALPINE, manifest, tag("latest"));
+            store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
             assertThat(store.resolveTag(ALPINE, tag("latest"))).contains(manifest.digest());
         });
 
@@ -440,7 +478,7 @@ abstract class MetadataStoreContract {
         assertThat(store.tags(ALPINE, null, 10)).containsExactly(tag("latest"));
         assertThat(store.repositories(null, 10)).containsExactly(ALPINE);
         assertThat(store.repositoriesWithBlob(layer, 10)).containsExactly(ALPINE);
-        assertThat(store.blobSize(layer)).contains(42L);
+        assertThat(store.blob(layer)).contains(new BlobRecord(42, false));
     }
 
     @Test
@@ -452,9 +490,9 @@ abstract class MetadataStoreContract {
             Digest layer = digest("layer" + i);
             store.putBlob(layer, i);
             store.linkBlob(own, layer);
-            store.putManifest(own, image("own" + i, layer), tag("latest"));
-            store.putManifest(shared, image("shared" + i), tag("t" + i));
-            store.putManifest(shared, image("moving" + i), tag("moving"));
+            store.putManifest(own, image("own" + i, layer), content(image("own" + i, layer)), tag("latest"));
+            store.putManifest(shared, image("shared" + i), content(image("shared" + i)), tag("t" + i));
+            store.putManifest(shared, image("moving" + i), content(image("moving" + i)), tag("moving"));
         });
 
         assertThat(store.repositories(null, 100)).hasSize(33).isSorted();

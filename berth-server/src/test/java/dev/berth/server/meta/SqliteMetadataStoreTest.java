@@ -20,7 +20,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         Digest layer = digest("layer");
         store.putBlob(layer, 7);
         store.linkBlob(ALPINE, layer);
-        store.putManifest(ALPINE, manifest, tag("latest"));
+        store.putManifest(ALPINE, manifest, content(manifest), tag("latest"));
         store.close();
 
         store = newStore(tempDir);

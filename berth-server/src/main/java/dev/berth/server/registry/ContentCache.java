@@ -7,19 +7,23 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Manifest bytes by digest, least recently used first out, bounded by total size. Safe to cache
- * without invalidation: content under a digest never changes.
+ * The bytes of manifests and small blobs by digest, least recently used first out, bounded by total
+ * size, in front of where they are stored. Safe to cache without invalidation: content under a digest
+ * never changes.
  */
-final class ManifestCache {
+final class ContentCache {
     private final long maxBytes;
+    private final Function<Digest, byte[]> load;
     private final LinkedHashMap<Digest, byte[]> entries = new LinkedHashMap<>(256, 0.75f, true);
     private long bytes;
 
-    ManifestCache(long maxBytes) {
+    ContentCache(long maxBytes, Function<Digest, byte[]> load) {
         this.maxBytes = maxBytes;
+        this.load = load;
     }
 
-    byte[] get(Digest digest, Function<Digest, byte[]> load) {
+    /** The bytes, loaded (blocking) when they are not cached. */
+    byte[] get(Digest digest) {
         synchronized (this) {
             byte[] hit = entries.get(digest);
             if (hit != null) {
