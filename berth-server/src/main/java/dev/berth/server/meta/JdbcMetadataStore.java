@@ -50,6 +50,9 @@ public final class JdbcMetadataStore implements MetadataStore {
     private static final String HOLDS_CONTENT = """
             (EXISTS (SELECT 1 FROM manifests m WHERE m.repository_id = r.id)
              OR EXISTS (SELECT 1 FROM repository_blobs b WHERE b.repository_id = r.id))""";
+    private static final String MANIFEST = ManifestRows.select("r.name = ? AND m.digest = ?");
+    private static final String REFERRERS = ManifestRows.select("r.name = ? AND m.subject = ?");
+    private static final String REFERRERS_OF_TYPE = ManifestRows.select("r.name = ? AND m.subject = ? AND m.artifact_type = ?");
 
     private final Database db;
     private final boolean ownsDatabase;
@@ -120,16 +123,16 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public boolean isBlobLinked(RepositoryName repository, Digest digest) {
-        return read(c -> exists(c, """
-                SELECT 1 FROM repository_blobs WHERE repository_id = %s AND digest = ?
-                """.formatted(REPOSITORY_ID), repository, digest));
+        return read(c -> exists(c,
+                "SELECT 1 FROM repository_blobs WHERE repository_id = " + REPOSITORY_ID + " AND digest = ?",
+                repository, digest));
     }
 
     @Override
     public boolean unlinkBlob(RepositoryName repository, Digest digest) {
-        return write(c -> update(c, """
-                DELETE FROM repository_blobs WHERE repository_id = %s AND digest = ?
-                """.formatted(REPOSITORY_ID), repository, digest) > 0);
+        return write(c -> update(c,
+                "DELETE FROM repository_blobs WHERE repository_id = " + REPOSITORY_ID + " AND digest = ?",
+                repository, digest) > 0);
     }
 
     @Override
@@ -182,7 +185,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
-        return read(c -> select(c, ManifestRows.select("r.name = ? AND m.digest = ?"), ManifestRows::read,
+        return read(c -> select(c, MANIFEST, ManifestRows::read,
                 repository, digest)).stream().findFirst();
     }
 
@@ -197,16 +200,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public boolean deleteManifest(RepositoryName repository, Digest digest) {
         // The foreign keys of tags and manifest_references cascade.
-        return write(c -> update(c, """
-                DELETE FROM manifests WHERE repository_id = %s AND digest = ?
-                """.formatted(REPOSITORY_ID), repository, digest) > 0);
+        return write(c -> update(c,
+                "DELETE FROM manifests WHERE repository_id = " + REPOSITORY_ID + " AND digest = ?",
+                repository, digest) > 0);
     }
 
     @Override
     public boolean deleteTag(RepositoryName repository, Tag tag) {
-        return write(c -> update(c, """
-                DELETE FROM tags WHERE repository_id = %s AND name = ?
-                """.formatted(REPOSITORY_ID), repository, tag) > 0);
+        return write(c -> update(c,
+                "DELETE FROM tags WHERE repository_id = " + REPOSITORY_ID + " AND name = ?",
+                repository, tag) > 0);
     }
 
     @Override
@@ -227,19 +230,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public List<RepositoryName> repositories(String last, int limit) {
-        return read(c -> query(c, """
-                SELECT r.name FROM repositories r
-                WHERE r.name > ? AND %s
-                ORDER BY r.name
-                LIMIT ?
-                """.formatted(HOLDS_CONTENT), r -> RepositoryName.parse(r.getString(1)),
+        return read(c -> query(c,
+                "SELECT r.name FROM repositories r WHERE r.name > ? AND " + HOLDS_CONTENT + " ORDER BY r.name LIMIT ?",
+                r -> RepositoryName.parse(r.getString(1)),
                 requireNonNullElse(last, ""), checkLimit(limit)));
     }
 
     @Override
     public List<ManifestRecord> referrers(RepositoryName repository, Digest subject, String artifactType) {
-        String sql = ManifestRows.select("r.name = ? AND m.subject = ?"
-                + (artifactType == null ? "" : " AND m.artifact_type = ?"));
+        String sql = artifactType == null ? REFERRERS : REFERRERS_OF_TYPE;
         Object[] args = artifactType == null
                 ? new Object[] {repository, subject}
                 : new Object[] {repository, subject, artifactType};
