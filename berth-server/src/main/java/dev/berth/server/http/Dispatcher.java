@@ -120,7 +120,8 @@ final class Dispatcher implements Handler<HttpServerRequest> {
         }
     }
 
-    private static String line(HttpServerRequest request) {
+    /** The request as failures are logged: method and path, without the query. */
+    static String line(HttpServerRequest request) {
         return request.method() + " " + request.path();
     }
 

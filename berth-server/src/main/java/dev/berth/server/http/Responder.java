@@ -49,6 +49,6 @@ final class Responder {
             return;
         }
         response.headers().clear();
-        send(request, ErrorRenderer.render(failure, request.method() + " " + request.uri()));
+        send(request, ErrorRenderer.render(failure, Dispatcher.line(request)));
     }
 }

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * (sqlite.org/intern-v-extern-blob.html).
  */
 final class Uploads {
-    static final int SMALL_BLOB_BYTES = 64 * 1024;
+    private static final int SMALL_BLOB_BYTES = 64 * 1024;
     private static final int PURGE_BATCH = 100;
     private record Progress(MessageDigest sha256, long size) {
     }
