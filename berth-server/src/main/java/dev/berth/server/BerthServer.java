@@ -102,7 +102,7 @@ public final class BerthServer implements AutoCloseable {
             MetadataStore meta = new JdbcMetadataStore(db);
             RegistryOptions options = new RegistryOptions(config.registry().deleteEnabled(),
                     config.registry().maxTagsPage(), config.registry().maxCatalogPage(),
-                    RegistryOptions.DEFAULT_CONTENT_CACHE_BYTES, Duration.ofHours(config.registry().uploadLifetimeHours()));
+                    RegistryOptions.defaultCacheBytes(), Duration.ofHours(config.registry().uploadLifetimeHours()));
             RegistryApi api = new RegistryApi(blobs, meta, options, Clock.systemUTC());
             housekeeping.scheduleWithFixedDelay(() -> purge(api), 0, 1, TimeUnit.HOURS);
             Routes routes = api.routes();

@@ -14,8 +14,10 @@ import java.util.Optional;
  * {@link CoherentCache}), so within one process a read never sees less than the writes acknowledged
  * before it. Several processes on one database would each need the others' invalidations.
  *
- * <p>Each cache is bounded by a count of entries, together some 30 MiB at most (a tag list holds up to
- * {@value #LONGEST_CACHED_TAG_LIST} tags, a catalog page up to the catalog's page size).
+ * <p>Each cache is bounded by a count of entries, scaled to the memory the store is given: at
+ * {@value #REFERENCE_MIB} MiB the bounds are those below, which take about that much when every cache
+ * is full of realistic names (measured; a tag list holds up to {@value #LONGEST_CACHED_TAG_LIST} tags, a
+ * catalog page 1,000 names).
  *
  * <p>{@link #memoryOnly()} is a view that answers only from memory and throws {@link NotInMemory}
  * otherwise: what an event loop may call.
@@ -23,6 +25,7 @@ import java.util.Optional;
 public final class CachingMetadataStore implements MetadataStore {
     /** Tag lists longer than this are read page by page from the database instead. */
     private static final int LONGEST_CACHED_TAG_LIST = 5_000;
+    private static final int REFERENCE_MIB = 30;
 
     private record In<T>(RepositoryName repository, T item) {
     }
@@ -32,23 +35,36 @@ public final class CachingMetadataStore implements MetadataStore {
 
     private final MetadataStore store;
     private final int longestCachedTagList;
-    private final CoherentCache<In<Tag>, Optional<Digest>> tagTargets = new CoherentCache<>(16_384);
-    private final CoherentCache<In<Digest>, Optional<ManifestRecord>> manifests = new CoherentCache<>(4_096);
-    private final CoherentCache<In<Digest>, Boolean> links = new CoherentCache<>(16_384);
-    private final CoherentCache<Digest, Optional<BlobRecord>> blobs = new CoherentCache<>(16_384);
+    private final CoherentCache<In<Tag>, Optional<Digest>> tagTargets;
+    private final CoherentCache<In<Digest>, Optional<ManifestRecord>> manifests;
+    private final CoherentCache<In<Digest>, Boolean> links;
+    private final CoherentCache<Digest, Optional<BlobRecord>> blobs;
     /** A repository's tags in order; empty when there are too many to keep. */
-    private final CoherentCache<RepositoryName, Optional<List<Tag>>> tagLists = new CoherentCache<>(32);
-    private final CoherentCache<RepositoryName, Boolean> listed = new CoherentCache<>(4_096);
-    private final CoherentCache<CatalogPage, List<RepositoryName>> catalogPages = new CoherentCache<>(16);
+    private final CoherentCache<RepositoryName, Optional<List<Tag>>> tagLists;
+    private final CoherentCache<RepositoryName, Boolean> listed;
+    private final CoherentCache<CatalogPage, List<RepositoryName>> catalogPages;
     private final MetadataReads memoryOnly = new MemoryOnly();
 
-    public CachingMetadataStore(MetadataStore store) {
-        this(store, LONGEST_CACHED_TAG_LIST);
+    /** A cache in front of {@code store} that takes at most about {@code memoryBytes} of heap. */
+    public CachingMetadataStore(MetadataStore store, long memoryBytes) {
+        this(store, memoryBytes, LONGEST_CACHED_TAG_LIST);
     }
 
-    CachingMetadataStore(MetadataStore store, int longestCachedTagList) {
+    CachingMetadataStore(MetadataStore store, long memoryBytes, int longestCachedTagList) {
         this.store = store;
         this.longestCachedTagList = longestCachedTagList;
+        double scale = memoryBytes / (REFERENCE_MIB * 1024.0 * 1024.0);
+        tagTargets = new CoherentCache<>(bound(16_384, scale));
+        manifests = new CoherentCache<>(bound(4_096, scale));
+        links = new CoherentCache<>(bound(16_384, scale));
+        blobs = new CoherentCache<>(bound(16_384, scale));
+        tagLists = new CoherentCache<>(bound(32, scale));
+        listed = new CoherentCache<>(bound(4_096, scale));
+        catalogPages = new CoherentCache<>(bound(16, scale));
+    }
+
+    private static int bound(int entriesAtReference, double scale) {
+        return (int) Math.clamp(Math.round(entriesAtReference * scale), 1, 1 << 24);
     }
 
     /** The same reads, answered from memory or not at all ({@link NotInMemory}); never blocks. */

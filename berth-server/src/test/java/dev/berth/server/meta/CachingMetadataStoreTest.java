@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
  * read's answer, or the absence of one, was cached before the write.
  */
 class CachingMetadataStoreTest extends MetadataStoreContract {
+    private static final long MEMORY = 30L << 20;
 
     @Override
     protected MetadataStore newStore(Path tempDir) {
-        return new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")));
+        return new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")), MEMORY);
     }
 
     private MetadataReads memory() {
@@ -124,7 +125,7 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
     @Test
     void aLongTagListIsReadPageByPageInstead() {
         store.close();
-        store = new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")), 200);
+        store = new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")), MEMORY, 200);
         int count = 201;
         ManifestRecord manifest = image("one");
         store.putManifest(ALPINE, manifest, content(manifest), null);
@@ -134,6 +135,23 @@ class CachingMetadataStoreTest extends MetadataStoreContract {
         assertThat(store.tags(ALPINE, "t00099", 2)).isEqualTo(tags.subList(100, 102));
         assertThat(store.tags(ALPINE, null, 300)).isEqualTo(tags);
         assertThatThrownBy(() -> memory().tags(ALPINE, null, 2)).isInstanceOf(NotInMemory.class);
+    }
+
+    @Test
+    void theMemoryGivenBoundsWhatIsKept() {
+        Tag one = tag("one");
+        Tag two = tag("two");
+        store.resolveTag(ALPINE, one);
+        store.resolveTag(ALPINE, two);
+        assertThat(memory().resolveTag(ALPINE, one)).isEmpty();
+
+        store.close();
+        store = new CachingMetadataStore(JdbcMetadataStore.sqlite(tempDir.resolve("meta/metadata.db")), 0);
+        store.resolveTag(ALPINE, one);
+        store.resolveTag(ALPINE, two);
+
+        assertThatThrownBy(() -> memory().resolveTag(ALPINE, one)).isInstanceOf(NotInMemory.class);
+        assertThat(memory().resolveTag(ALPINE, two)).isEmpty();
     }
 
     @Test
