@@ -14,10 +14,10 @@ import java.util.Optional;
  * {@link CoherentCache}), so within one process a read never sees less than the writes acknowledged
  * before it. Several processes on one database would each need the others' invalidations.
  *
- * <p>Each cache is bounded by a count of entries, scaled to the memory the store is given: at
- * {@value #REFERENCE_MIB} MiB the bounds are those below, which take about that much when every cache
- * is full of realistic names (measured; a tag list holds up to {@value #LONGEST_CACHED_TAG_LIST} tags, a
- * catalog page 1,000 names).
+ * <p>Each cache is bounded by a count of entries, scaled to the memory the store is given. Given
+ * {@value #REFERENCE_MIB} MiB, the bounds are the reference counts in the constructor, and caches full
+ * to those bounds with realistic names took about that much (measured; a tag list holds up to
+ * {@value #LONGEST_CACHED_TAG_LIST} tags, a catalog page 1,000 names).
  *
  * <p>{@link #memoryOnly()} is a view that answers only from memory and throws {@link NotInMemory}
  * otherwise: what an event loop may call.
