@@ -145,22 +145,12 @@ start_berth() {  # DATA_DIR [serve options]: ./berth serve in the background; se
   "$root/berth" serve --addr "127.0.0.1:$berth_port" --data "$data" "$@" >"$data.log" 2>&1 9>&- &
   berth_pid=$!
 }
-wait_berth() {  # WANT_CODE TIMEOUT_S: polls /v2/ every 10 ms until it answers WANT_CODE
-  local want="$1" deadline=$(( ${EPOCHREALTIME/./} + $2 * 1000000 )) code
-  while [ "${EPOCHREALTIME/./}" -lt "$deadline" ]; do
-    code="$(http_code "http://127.0.0.1:$berth_port/v2/")"
-    [ "$code" = "$want" ] && return 0
-    kill -0 "$berth_pid" 2>/dev/null || { log "berth exited"; return 1; }
-    sleep 0.01
-  done
-  log "berth did not answer $want on /v2/ within $2 s"; return 1
-}
-wait_ready() {  # TIMEOUT_S: wait_berth 200 for the timed starts, with one poller process instead of a
-  # curl and a sleep every 10 ms: on 2 cores those forks took CPU from the start they timed (start-up
-  # medians 1328 against 1157 ms, interleaved)
-  python3 - "$berth_port" "$berth_pid" "$1" <<'PY'
+wait_berth() {  # WANT_CODE TIMEOUT_S: polls /v2/ every 10 ms until it answers WANT_CODE. One poller
+  # process, not a curl and a sleep per poll: on 2 cores those forks took CPU from the start they timed
+  # (start-up medians 1328 against 1157 ms, interleaved).
+  python3 - "$berth_port" "$berth_pid" "$1" "$2" <<'PY' || { log "berth did not answer $1 on /v2/ within $2 s"; return 1; }
 import os, socket, sys, time
-port, pid, deadline = int(sys.argv[1]), int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+port, pid, want, deadline = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode(), time.monotonic() + float(sys.argv[4])
 while time.monotonic() < deadline:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
@@ -168,7 +158,7 @@ while time.monotonic() < deadline:
             status = b""
             while len(status) < 12 and (more := s.recv(12 - len(status))):
                 status += more
-            if status == b"HTTP/1.1 200":
+            if status == b"HTTP/1.1 " + want:
                 sys.exit(0)
     except OSError:
         pass
@@ -177,7 +167,7 @@ while time.monotonic() < deadline:
     except OSError:
         sys.exit("berth exited")
     time.sleep(0.01)
-sys.exit("berth did not answer 200 on /v2/ in time")
+sys.exit(1)
 PY
 }
 check_berth_pid() {  # the PID handed to bench.py must be the JVM itself (./berth ends with exec java)
@@ -209,7 +199,7 @@ if [ $token = 0 ]; then
     data="$work/startup/run$tries"
     t0="$(now_ms)"
     start_berth "$data"
-    wait_ready 300
+    wait_berth 200 300
     t1="$(now_ms)"
     stop "$berth_pid"; berth_pid=""
     if grep -q 'berth: building' "$data.log"; then

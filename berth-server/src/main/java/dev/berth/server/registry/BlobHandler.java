@@ -59,22 +59,26 @@ final class BlobHandler {
             return Reply.status(304).header("Docker-Content-Digest", digest).header("ETag", "\"" + digest + "\"").empty();
         }
         Optional<String> range = request.header("Range");
-        ByteRange bytes = range.isEmpty() ? null : ByteRange.ofRequest(range.get(), size);
-        Reply.Builder reply = Reply.status(bytes == null ? 200 : 206)
+        Reply.Builder reply = Reply.status(range.isEmpty() ? 200 : 206)
                 .header("Content-Type", MediaTypes.OCTET_STREAM)
                 .header("Docker-Content-Digest", digest)
                 .header("ETag", "\"" + digest + "\"")
                 .header("Accept-Ranges", "bytes");
-        if (bytes == null) {
+        long first = 0;
+        long length = size;
+        if (range.isEmpty()) {
             reply.header("Cache-Control", "max-age=31536000");
         } else {
+            ByteRange bytes = ByteRange.ofRequest(range.get(), size);
             reply.header("Content-Range", bytes.contentRange(size));
+            first = bytes.first();
+            length = bytes.length();
         }
-        long first = bytes == null ? 0 : bytes.first();
-        long length = bytes == null ? size : bytes.length();
         if (blob.inDatabase()) {
             byte[] content = storedBytes.apply(digest);
-            return reply.bytes(MediaTypes.OCTET_STREAM, Arrays.copyOfRange(content, (int) first, (int) (first + length)));
+            return reply.bytes(MediaTypes.OCTET_STREAM, length == content.length
+                    ? content
+                    : Arrays.copyOfRange(content, (int) first, (int) (first + length)));
         }
         return switch (blobs.source(digest, size)) {
             case BlobSource.LocalFile file -> reply.file(file.path(), first, length);

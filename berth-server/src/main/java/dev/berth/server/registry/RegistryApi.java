@@ -21,14 +21,15 @@ public final class RegistryApi {
     public RegistryApi(BlobStore blobs, MetadataStore meta, RegistryOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
-        CachingMetadataStore cached = new CachingMetadataStore(meta, options.cacheBytes() * 2 / 3);
+        long contentBytes = options.cacheBytes() / 3;
+        CachingMetadataStore cached = new CachingMetadataStore(meta, options.cacheBytes() - contentBytes);
         MetadataReads memory = cached.memoryOnly();
         this.uploads = new Uploads(blobs, cached, clock);
         new BaseHandler().register(routes);
         new CatalogHandler(cached, memory, options.maxCatalogPage()).register(routes);
         new TagsHandler(cached, memory, options.maxTagsPage()).register(routes);
         // manifests stored before their bytes moved into the metadata store are files of the blob store
-        ContentCache contents = new ContentCache(options.cacheBytes() / 3,
+        ContentCache contents = new ContentCache(contentBytes,
                 digest -> cached.blobContent(digest).orElseGet(() -> blobs.read(digest)));
         new ManifestHandler(cached, memory, contents, options.deletes()).register(routes);
         new BlobHandler(blobs, cached, memory, contents, options.deletes()).register(routes);
