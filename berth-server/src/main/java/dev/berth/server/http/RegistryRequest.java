@@ -94,7 +94,7 @@ public final class RegistryRequest {
         if (values.size() > 1) {
             throw invalid.exception("query parameter '" + name + "' given " + values.size() + " times");
         }
-        return values.stream().findFirst();
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
     public boolean hasQuery(String name) {

@@ -270,11 +270,15 @@ public final class Database implements AutoCloseable {
             runAlone(batch.getFirst());
             return;
         }
-        boolean durable = batch.stream().anyMatch(pending -> pending.durable);
+        boolean durable = false;
+        for (Pending<?> pending : batch) {
+            durable |= pending.durable;
+        }
         try (Connection c = dataSource.getConnection()) {
             transaction(c, group -> {
                 for (Pending<?> pending : batch) {
-                    pending.runIn(group, group.setSavepoint());
+                    // Named: sqlite-jdbc names an unnamed one with String.format, on every write.
+                    pending.runIn(group, group.setSavepoint("pending"));
                 }
                 return null;
             }, durable);

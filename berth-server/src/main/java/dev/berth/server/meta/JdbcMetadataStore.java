@@ -95,14 +95,14 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<BlobRecord> blob(Digest digest) {
-        return read(c -> query(c, "SELECT size, content IS NOT NULL FROM blobs WHERE digest = ?",
-                r -> new BlobRecord(r.getLong(1), r.getBoolean(2)), digest)).stream().findFirst();
+        return first(read(c -> query(c, "SELECT size, content IS NOT NULL FROM blobs WHERE digest = ?",
+                r -> new BlobRecord(r.getLong(1), r.getBoolean(2)), digest)));
     }
 
     @Override
     public Optional<byte[]> blobContent(Digest digest) {
-        return read(c -> query(c, "SELECT content FROM blobs WHERE digest = ? AND content IS NOT NULL",
-                r -> r.getBytes(1), digest)).stream().findFirst();
+        return first(read(c -> query(c, "SELECT content FROM blobs WHERE digest = ? AND content IS NOT NULL",
+                r -> r.getBytes(1), digest)));
     }
 
     @Override
@@ -185,16 +185,16 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
-        return read(c -> select(c, MANIFEST, ManifestRows::read,
-                repository, digest)).stream().findFirst();
+        return first(read(c -> select(c, MANIFEST, ManifestRows::read,
+                repository, digest)));
     }
 
     @Override
     public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
-        return read(c -> query(c, """
+        return first(read(c -> query(c, """
                 SELECT t.digest FROM tags t JOIN repositories r ON r.id = t.repository_id
                 WHERE r.name = ? AND t.name = ?
-                """, r -> Digest.parse(r.getString(1)), repository, tag)).stream().findFirst();
+                """, r -> Digest.parse(r.getString(1)), repository, tag)));
     }
 
     @Override
@@ -254,9 +254,9 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<UploadSession> upload(String id) {
-        return read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE id = ?",
+        return first(read(c -> query(c, "SELECT id, repository, started_at FROM uploads WHERE id = ?",
                 r -> new UploadSession(r.getString(1), RepositoryName.parse(r.getString(2)),
-                        Instant.ofEpochMilli(r.getLong(3))), id)).stream().findFirst();
+                        Instant.ofEpochMilli(r.getLong(3))), id)));
     }
 
     @Override
@@ -381,6 +381,10 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     private boolean exists(Connection c, String sql, Object... args) throws SQLException {
         return select(c, sql, ResultSet::next, args);
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
     private static void bind(PreparedStatement s, Object... args) throws SQLException {

@@ -15,11 +15,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The JSON reading shared by the manifest types: fields, schema versions and descriptors, each
@@ -173,8 +174,14 @@ final class ManifestJson {
 
     /** The blobs a registry must hold for an image: its config and layers, less foreign layers. */
     static List<Digest> distinct(Descriptor config, List<Descriptor> layers) {
-        return Stream.concat(Stream.of(config), layers.stream().filter(layer -> !layer.isForeign()))
-                .map(Descriptor::digest).distinct().toList();
+        Set<Digest> blobs = new LinkedHashSet<>();
+        blobs.add(config.digest());
+        for (Descriptor layer : layers) {
+            if (!layer.isForeign()) {
+                blobs.add(layer.digest());
+            }
+        }
+        return List.copyOf(blobs);
     }
 
     static Map<String, String> immutable(Map<String, String> map) {
