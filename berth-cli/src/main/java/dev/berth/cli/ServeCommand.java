@@ -12,12 +12,17 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code berth serve}: runs the registry until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the registry. With no file and no flags: 127.0.0.1:5000, data under ./berth-data.")
 final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (berth.yml).")
     Path config;
@@ -63,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             Logger log = LoggerFactory.getLogger("berth"); // here, not in a static field: other commands never start logging
             log.info("berth registry listening on {} (data {})", server.url(), Path.of(settings.storage().path()).toAbsolutePath().normalize());
         } catch (ConfigException e) {
-            System.err.println("berth: " + e.getMessage());
+            spec.commandLine().getErr().println("berth: " + e.getMessage());
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);

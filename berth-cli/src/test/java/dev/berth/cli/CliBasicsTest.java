@@ -32,6 +32,19 @@ class CliBasicsTest {
     }
 
     @Test
+    void serveRefusesABadConfigurationWithExitTwo() throws Exception {
+        Path config = tmp.resolve("berth.yml");
+        java.nio.file.Files.writeString(config, "registry:\n  maxTagsPage: lots\n");
+        Cli.Result typo = new Cli(tmp).run("serve", "--config", config.toString(), "--data", tmp.resolve("data").toString());
+        assertThat(typo.status()).isEqualTo(2);
+        assertThat(typo.err()).isEqualTo("berth: invalid configuration: registry.maxTagsPage: 'lots' is not a whole number\n");
+
+        Cli.Result mode = new Cli(tmp).run("serve", "--auth", "ldap", "--data", tmp.resolve("data").toString());
+        assertThat(mode.status()).isEqualTo(2);
+        assertThat(mode.err()).isEqualTo("berth: auth.mode must be none, htpasswd or token, not 'ldap'\n");
+    }
+
+    @Test
     void topLevelHelpListsCommandsAndExitStatuses() {
         Cli.Result help = new Cli(tmp).run("--help");
         assertThat(help.out()).contains("pull ", "push ", "copy ", "trace ", "completion ", "Exit status:",

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 
 /** Reads {@link ManifestRecord}s, each whole, with its references, in one statement and snapshot. */
 final class ManifestRows {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> ANNOTATIONS = new TypeReference<>() {};
 
     private ManifestRows() {
@@ -70,7 +69,7 @@ final class ManifestRows {
     /** Annotations as a JSON object with sorted keys. */
     static String json(Map<String, String> annotations) {
         try {
-            return JSON.writeValueAsString(new TreeMap<>(annotations));
+            return Json.MAPPER.writeValueAsString(new TreeMap<>(annotations));
         } catch (JsonProcessingException e) {
             throw new MetadataException("cannot serialise annotations", e);
         }
@@ -78,7 +77,7 @@ final class ManifestRows {
 
     private static Map<String, String> annotations(String json) throws SQLException {
         try {
-            return JSON.readValue(json, ANNOTATIONS);
+            return Json.MAPPER.readValue(json, ANNOTATIONS);
         } catch (JsonProcessingException e) {
             throw new SQLException("corrupt annotations column: " + e.getOriginalMessage(), e);
         }
@@ -87,5 +86,10 @@ final class ManifestRows {
     private static ManifestRecord withReferences(ManifestRecord m, List<Digest> references) {
         return new ManifestRecord(m.digest(), m.mediaType(), m.size(), m.artifactType(), m.subject(),
                 m.annotations(), references, m.content());
+    }
+
+    /** Made at the first use, not when the store class loads: an object mapper is a tenth of a second of start-up. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }
