@@ -88,7 +88,7 @@ final class ManifestRows {
                 m.annotations(), references, m.content());
     }
 
-    /** Made at the first use, not when the store class loads: an object mapper is a tenth of a second of start-up. */
+    /** Made at the first use, not when the store class loads: an object mapper is tens of milliseconds of start-up. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
