@@ -51,6 +51,7 @@ public final class UserStore implements UserDirectory {
             SELECT u.name, u.password_hash, u.admin, g.group_name
             FROM users u LEFT JOIN user_groups g ON g.user_name = u.name
             """;
+    private static final String SELECT_ONE_USER = SELECT_USER + " WHERE u.name = ?";
 
     private final Database db;
     private final Clock clock;
@@ -175,7 +176,15 @@ public final class UserStore implements UserDirectory {
         if (!isValidName(name)) {
             return Optional.empty();
         }
-        return db.read(c -> users(c, SELECT_USER + " WHERE u.name = ?", name)).values().stream().findFirst();
+        // Every token request and Basic login looks its user up: prepared once per pooled connection.
+        Map<String, UserRow> found = db.read(c -> {
+            PreparedStatement s = db.prepare(c, SELECT_ONE_USER);
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                return users(r);
+            }
+        });
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.values().iterator().next());
     }
 
     private record UserRow(String name, String hash, boolean admin, Set<String> groups) {
@@ -184,20 +193,25 @@ public final class UserStore implements UserDirectory {
         }
     }
 
-    private static Map<String, UserRow> users(Connection c, String sql, Object... args) throws SQLException {
+    private static Map<String, UserRow> users(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = Sql.prepare(c, sql); ResultSet r = s.executeQuery()) {
+            return users(r);
+        }
+    }
+
+    /** The rows of a {@link #SELECT_USER} query, one per user and group. */
+    private static Map<String, UserRow> users(ResultSet r) throws SQLException {
         Map<String, UserRow> users = new LinkedHashMap<>();
-        try (PreparedStatement s = Sql.prepare(c, sql, args); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                String name = r.getString(1);
-                UserRow user = users.get(name);
-                if (user == null) {
-                    user = new UserRow(name, r.getString(2), r.getBoolean(3), new TreeSet<>());
-                    users.put(name, user);
-                }
-                String group = r.getString(4);
-                if (group != null) {
-                    user.groups().add(group);
-                }
+        while (r.next()) {
+            String name = r.getString(1);
+            UserRow user = users.get(name);
+            if (user == null) {
+                user = new UserRow(name, r.getString(2), r.getBoolean(3), new TreeSet<>());
+                users.put(name, user);
+            }
+            String group = r.getString(4);
+            if (group != null) {
+                user.groups().add(group);
             }
         }
         return users;
