@@ -185,8 +185,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
-        return first(read(c -> select(c, MANIFEST, ManifestRows::read,
-                repository, digest)));
+        return first(read(c -> select(c, MANIFEST, ManifestRows::read, repository, digest)));
     }
 
     @Override

@@ -54,15 +54,15 @@ class ConfigLoaderTest {
 
     @Test
     void anEmptyFileChangesNothing() throws IOException {
-        assertThat(ConfigLoader.load(yaml(""), Map.of(), Map.of())).isEqualTo(BerthConfig.defaults());
-        assertThat(ConfigLoader.load(yaml("# only a comment\n"), Map.of(), Map.of())).isEqualTo(BerthConfig.defaults());
+        assertThat(fromYaml("")).isEqualTo(BerthConfig.defaults());
+        assertThat(fromYaml("# only a comment\n")).isEqualTo(BerthConfig.defaults());
     }
 
     @Test
     void aTypoInTheFileIsNamed() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("storage:\n  paht: /srv\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("storage:\n  paht: /srv\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("unknown configuration key: storage.paht");
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("cache:\n  size: 1\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("cache:\n  size: 1\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("unknown configuration key: cache.size");
     }
 
@@ -76,7 +76,7 @@ class ConfigLoaderTest {
 
     @Test
     void aSectionMustBeAMapping() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("http: 5000\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("http: 5000\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("configuration key http must be a mapping");
     }
 
@@ -103,7 +103,7 @@ class ConfigLoaderTest {
 
     @Test
     void aValueOfTheWrongTypeNamesItsKey() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("registry:\n  maxTagsPage: lots\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("registry:\n  maxTagsPage: lots\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("invalid configuration: registry.maxTagsPage: ").hasMessageContaining("lots");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_REGISTRY_DELETE_ENABLED", "maybe"), Map.of()))
@@ -116,7 +116,7 @@ class ConfigLoaderTest {
 
     @Test
     void aNumberOrFlagMayNotBeLeftEmpty() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("registry:\n  maxTagsPage: ~\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("registry:\n  maxTagsPage: ~\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("invalid configuration: registry.maxTagsPage: no value");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_RATE_LIMIT_ENABLED", " "), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("invalid configuration: rateLimit.enabled: no value");
@@ -124,18 +124,18 @@ class ConfigLoaderTest {
 
     @Test
     void anEmptyTextIsEmptyNotNull() throws IOException {
-        assertThat(ConfigLoader.load(yaml("auth:\n  realm: ~\n"), Map.of(), Map.of()).auth().realm()).isEmpty();
+        assertThat(fromYaml("auth:\n  realm: ~\n").auth().realm()).isEmpty();
     }
 
     @Test
     void aListIsNotAValue() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("http:\n  addr: [a, b]\n"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> fromYaml("http:\n  addr: [a, b]\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("configuration key http.addr takes one value, not a list");
     }
 
     @Test
     void yamlScalarsOfEveryKindAreRead() throws IOException {
-        BerthConfig config = ConfigLoader.load(yaml("""
+        BerthConfig config = fromYaml("""
                 http:
                   allowPublicWithoutAuth: True
                 registry:
@@ -145,12 +145,16 @@ class ConfigLoaderTest {
                   windowSeconds: "60"
                 auth:
                   issuer: 42
-                """), Map.of(), Map.of());
+                """);
         assertThat(config.http().allowPublicWithoutAuth()).isTrue();
         assertThat(config.registry().maxTagsPage()).isEqualTo(25);
         assertThat(config.rateLimit().enabled()).isTrue();
         assertThat(config.rateLimit().windowSeconds()).isEqualTo(60);
         assertThat(config.auth().issuer()).isEqualTo("42");
+    }
+
+    private BerthConfig fromYaml(String text) throws IOException {
+        return ConfigLoader.load(yaml(text), Map.of(), Map.of());
     }
 
     private Path yaml(String text) throws IOException {

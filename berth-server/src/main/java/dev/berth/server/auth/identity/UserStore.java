@@ -52,6 +52,7 @@ public final class UserStore implements UserDirectory {
             FROM users u LEFT JOIN user_groups g ON g.user_name = u.name
             """;
     private static final String SELECT_ONE_USER = SELECT_USER + " WHERE u.name = ?";
+    private static final String SELECT_ALL_USERS = SELECT_USER + " ORDER BY u.name, g.group_name";
 
     private final Database db;
     private final Clock clock;
@@ -156,7 +157,7 @@ public final class UserStore implements UserDirectory {
 
     /** Every user, in name order, with admin flag and groups; never a hash. */
     public List<Principal.User> list() {
-        return db.read(c -> users(c, SELECT_USER + " ORDER BY u.name, g.group_name")).values().stream()
+        return db.read(c -> users(c, SELECT_ALL_USERS)).values().stream()
                 .map(UserRow::user).toList();
     }
 
@@ -176,14 +177,7 @@ public final class UserStore implements UserDirectory {
         if (!isValidName(name)) {
             return Optional.empty();
         }
-        // Every token request and Basic login looks its user up: prepared once per pooled connection.
-        Map<String, UserRow> found = db.read(c -> {
-            PreparedStatement s = db.prepare(c, SELECT_ONE_USER);
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                return users(r);
-            }
-        });
+        Map<String, UserRow> found = db.read(c -> users(c, SELECT_ONE_USER, name));
         return found.isEmpty() ? Optional.empty() : Optional.of(found.values().iterator().next());
     }
 
@@ -193,25 +187,28 @@ public final class UserStore implements UserDirectory {
         }
     }
 
-    private static Map<String, UserRow> users(Connection c, String sql) throws SQLException {
-        try (PreparedStatement s = Sql.prepare(c, sql); ResultSet r = s.executeQuery()) {
-            return users(r);
+    /**
+     * The users a {@link #SELECT_USER} query finds, from its rows (one per user and group). The statement
+     * is the connection's cached one: every token request and Basic login looks its user up.
+     */
+    private Map<String, UserRow> users(Connection c, String sql, String... args) throws SQLException {
+        PreparedStatement s = db.prepare(c, sql);
+        for (int i = 0; i < args.length; i++) {
+            s.setString(i + 1, args[i]);
         }
-    }
-
-    /** The rows of a {@link #SELECT_USER} query, one per user and group. */
-    private static Map<String, UserRow> users(ResultSet r) throws SQLException {
         Map<String, UserRow> users = new LinkedHashMap<>();
-        while (r.next()) {
-            String name = r.getString(1);
-            UserRow user = users.get(name);
-            if (user == null) {
-                user = new UserRow(name, r.getString(2), r.getBoolean(3), new TreeSet<>());
-                users.put(name, user);
-            }
-            String group = r.getString(4);
-            if (group != null) {
-                user.groups().add(group);
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                String name = r.getString(1);
+                UserRow user = users.get(name);
+                if (user == null) {
+                    user = new UserRow(name, r.getString(2), r.getBoolean(3), new TreeSet<>());
+                    users.put(name, user);
+                }
+                String group = r.getString(4);
+                if (group != null) {
+                    user.groups().add(group);
+                }
             }
         }
         return users;
