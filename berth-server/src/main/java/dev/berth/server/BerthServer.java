@@ -176,15 +176,17 @@ public final class BerthServer implements AutoCloseable {
         issuers.addAll(commaSeparated(auth.trustedIssuers()));
         List<String> services = new ArrayList<>(List.of(service));
         services.addAll(commaSeparated(auth.otherServices()));
+        TokenVerifier verifier = new TokenVerifier(trusted, issuers, service);
         if (auth.tokenService()) {
             UserStore users = new UserStore(db);
             AccessPolicy policy = new RulesPolicy(pathOr(auth.policy(), data.resolve("policy.yml")));
-            TokenIssuer issuer = new TokenIssuer(key, auth.issuer(), Duration.ofSeconds(auth.tokenLifetimeSeconds()), Clock.systemUTC());
+            TokenIssuer issuer = new TokenIssuer(key, auth.issuer(), Duration.ofSeconds(auth.tokenLifetimeSeconds()),
+                    Clock.systemUTC(), verifier);
             new TokenHandler(users, new RefreshTokens(db, users), policy, issuer, new LoginThrottle(), services,
                     "berth", limiter).register(routes);
             LOG.info("token service at {} for {}", realm, String.join(", ", services));
         }
-        return new BearerAccess(new TokenVerifier(trusted, issuers, service), realm, service);
+        return new BearerAccess(verifier, realm, service);
     }
 
     public int port() {

@@ -73,7 +73,7 @@ public class TokenBenchmark {
         keyDir = Files.createTempDirectory("berth-bench-token");
         SigningKey key = SigningKey.loadOrCreate(keyDir, algorithm);
         // A day, not the default five minutes: long runs must not verify an expired token.
-        issuer = new TokenIssuer(key, ISSUER, Duration.ofDays(1), Clock.systemUTC());
+        issuer = new TokenIssuer(key, ISSUER, Duration.ofDays(1), Clock.systemUTC(), null);
         trusted = TrustedKeys.of(key);
         verifier = newVerifier();
         user = new Principal.User("alice", Set.of("developers"), false);

@@ -54,17 +54,20 @@ public final class TokenIssuer {
     private final Clock clock;
     private final JWSHeader header;
     private final JWSSigner signer;
+    private final TokenVerifier local;
 
     /** An issuer of tokens living {@link #DEFAULT_LIFETIME}, on the system clock. */
     public TokenIssuer(SigningKey key, String issuer) {
-        this(key, issuer, DEFAULT_LIFETIME, Clock.systemUTC());
+        this(key, issuer, DEFAULT_LIFETIME, Clock.systemUTC(), null);
     }
 
     /**
      * @param issuer the {@code iss} claim; verifiers must list it among the issuers they accept
      * @param lifetime how long each token lives, at least {@link #MIN_LIFETIME}; whole seconds
+     * @param local the verifier of a registry in this process, which is handed every token signed here
+     *     ({@link TokenVerifier#admit}); or {@code null}
      */
-    public TokenIssuer(SigningKey key, String issuer, Duration lifetime, Clock clock) {
+    public TokenIssuer(SigningKey key, String issuer, Duration lifetime, Clock clock, TokenVerifier local) {
         if (issuer == null || issuer.isBlank()) {
             throw new IllegalArgumentException("token issuer name is empty");
         }
@@ -85,6 +88,7 @@ public final class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalArgumentException("cannot sign with " + key, e);
         }
+        this.local = local;
     }
 
     /**
@@ -113,7 +117,11 @@ public final class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }
-        return new IssuedToken(jwt.serialize(), now, lifetime);
+        String token = jwt.serialize();
+        if (local != null) {
+            local.admit(token, audience);
+        }
+        return new IssuedToken(token, now, lifetime);
     }
 
     private static List<Map<String, Object>> accessClaim(List<AccessEntry> access) {

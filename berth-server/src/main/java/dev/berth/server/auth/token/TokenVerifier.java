@@ -59,7 +59,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Successful verifications are cached by token (at most {@value #CACHE_SIZE}), so a client
  * repeating a token skips the parsing and the signature check; expiry is checked on every use, and a
- * {@link TrustedKeys#reload()} that changes the trusted keys invalidates the cached results.
+ * {@link TrustedKeys#reload()} that changes the trusted keys invalidates the cached results. A token
+ * service in the same process {@linkplain #admit hands over} each token it signs for this registry, so
+ * that not even its first use pays for a signature check.
  */
 public final class TokenVerifier {
     /**
@@ -141,12 +143,32 @@ public final class TokenVerifier {
             }
             return cached.token();
         }
-        VerifiedToken verified = verifyUncached(compactToken, keys, now);
+        VerifiedToken verified = verifyUncached(compactToken, keys, now, true);
         remember(cacheKey, new Cached(verified, keys), now);
         return verified;
     }
 
-    private VerifiedToken verifyUncached(String compactToken, TrustedKeys.Snapshot keys, Instant now) {
+    /**
+     * Caches a token that a {@link TokenIssuer} of this process has just signed for {@code audience},
+     * as if a client had presented it. Every check of {@link #verify} runs, on the same trusted keys,
+     * but the signature's: the issuer's private key made it, and {@link SigningKey} refuses a private
+     * key that does not match its certificate, the one {@code x5c} names. A token for another service,
+     * or one any check refuses, is not cached; its use is then verified in full.
+     */
+    void admit(String compactToken, String audience) {
+        if (!this.audience.equals(audience)) {
+            return;
+        }
+        Instant now = clock.instant();
+        TrustedKeys.Snapshot keys = trusted.current();
+        try {
+            remember(cacheKey(compactToken), new Cached(verifyUncached(compactToken, keys, now, false), keys), now);
+        } catch (InvalidTokenException e) {
+            // see above
+        }
+    }
+
+    private VerifiedToken verifyUncached(String compactToken, TrustedKeys.Snapshot keys, Instant now, boolean checkSignature) {
         checkShape(compactToken);
         SignedJWT jwt;
         try {
@@ -169,7 +191,8 @@ public final class TokenVerifier {
                 ? keys.chainKey(certificates(header.getX509CertChain()), now)
                 : keys.key(header.getKeyID(), now);
         try {
-            if (!jwt.verify(verifier(header.getAlgorithm(), key))) {
+            JWSVerifier signature = verifier(header.getAlgorithm(), key);
+            if (checkSignature && !jwt.verify(signature)) {
                 throw new InvalidTokenException("invalid signature");
             }
         } catch (JOSEException e) {

@@ -117,13 +117,13 @@ class TokenIssuerTest {
     @Test
     void lifetimeIsConfigurableButAtLeastAMinute() throws Exception {
         SigningKey key = keys.get(Algorithm.ES256);
-        TokenIssuer hour = new TokenIssuer(key, "berth", Duration.ofHours(1), new MutableClock(NOW));
+        TokenIssuer hour = new TokenIssuer(key, "berth", Duration.ofHours(1), new MutableClock(NOW), null);
 
         JsonNode claims = part(hour.issue(ALICE, "registry", List.of()).token(), 1);
         assertThat(claims.get("exp").longValue() - claims.get("iat").longValue()).isEqualTo(3600);
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TokenIssuer(key, "berth", Duration.ofSeconds(59), new MutableClock(NOW)));
-        assertThatIllegalArgumentException().isThrownBy(() -> new TokenIssuer(key, " ", Duration.ofMinutes(5), new MutableClock(NOW)));
+                .isThrownBy(() -> new TokenIssuer(key, "berth", Duration.ofSeconds(59), new MutableClock(NOW), null));
+        assertThatIllegalArgumentException().isThrownBy(() -> new TokenIssuer(key, " ", Duration.ofMinutes(5), new MutableClock(NOW), null));
         assertThatIllegalArgumentException().isThrownBy(() -> hour.issue(ALICE, "", List.of()));
         assertThat(new TokenIssuer(key, "berth").issue(ALICE, "registry", List.of()).expiresIn()).isEqualTo(Duration.ofMinutes(5));
     }
@@ -136,7 +136,7 @@ class TokenIssuerTest {
     }
 
     private static TokenIssuer issuer(SigningKey key) {
-        return new TokenIssuer(key, "berth", TokenIssuer.DEFAULT_LIFETIME, new MutableClock(NOW));
+        return new TokenIssuer(key, "berth", TokenIssuer.DEFAULT_LIFETIME, new MutableClock(NOW), null);
     }
 
     static JsonNode part(String token, int index) throws Exception {

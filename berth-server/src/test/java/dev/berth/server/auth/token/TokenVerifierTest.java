@@ -90,7 +90,7 @@ class TokenVerifierTest {
     }
 
     private TokenIssuer issuer(SigningKey key) {
-        return new TokenIssuer(key, "berth", Duration.ofMinutes(5), clock);
+        return new TokenIssuer(key, "berth", Duration.ofMinutes(5), clock, null);
     }
 
     /** A token of berth's ES256 key with these claims, signed properly, header as berth writes it. */
@@ -652,6 +652,41 @@ class TokenVerifierTest {
             for (String token : tokens) {
                 assertThat(small.verify(token).subject()).isEqualTo("alice");
             }
+        }
+
+        @Test
+        void tokensSignedInThisProcessAreCachedAtIssueAsFullVerificationReadsThem() {
+            TokenIssuer issuer = new TokenIssuer(es256, "berth", Duration.ofMinutes(5), clock, verifier);
+            List<AccessEntry> access = List.of(
+                    AccessEntry.of(Scope.repository("team/app", "pull", "push"), Map.of("pull_limit", "100")),
+                    AccessEntry.of(Scope.catalog(), Map.of()));
+            String alice = issuer.issue(ALICE, "registry", access).token();
+            String anonymous = issuer.issue(new Principal.Anonymous(), "registry", List.of()).token();
+            assertThat(verifier.cachedCount()).isEqualTo(2);
+
+            TokenVerifier full = verifier(TrustedKeys.of(es256));
+            assertThat(verifier.verify(alice)).isEqualTo(full.verify(alice));
+            assertThat(verifier.verify(anonymous)).isEqualTo(full.verify(anonymous));
+            assertThat(verifier.cachedCount()).isEqualTo(2);
+
+            clock.advance(Duration.ofSeconds(300 + 31));
+            refused(alice, "token expired");
+        }
+
+        @Test
+        void tokensSignedInThisProcessThatVerificationWouldRefuseAreNotCachedAtIssue(@TempDir Path dir) throws Exception {
+            SigningKey stranger = SigningKey.loadOrCreate(dir, Algorithm.ES256);
+            String otherService = new TokenIssuer(es256, "berth", Duration.ofMinutes(5), clock, verifier)
+                    .issue(ALICE, "elsewhere", PULL_APP).token();
+            String untrustedKey = new TokenIssuer(stranger, "berth", Duration.ofMinutes(5), clock, verifier)
+                    .issue(ALICE, "registry", PULL_APP).token();
+            String otherIssuer = new TokenIssuer(es256, "someone-else", Duration.ofMinutes(5), clock, verifier)
+                    .issue(ALICE, "registry", PULL_APP).token();
+
+            assertThat(verifier.cachedCount()).isZero();
+            refused(otherService, "token not meant for this service");
+            refused(untrustedKey, "untrusted signing certificate");
+            refused(otherIssuer, "untrusted token issuer");
         }
 
         @Test
