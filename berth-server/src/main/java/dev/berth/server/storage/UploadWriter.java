@@ -15,6 +15,12 @@ public interface UploadWriter extends AutoCloseable {
     /** Appends all of {@code data}. */
     void write(ByteBuffer data);
 
+    /**
+     * Makes every byte appended so far readable through {@link BlobStore#readUpload}; closing the writer
+     * does too.
+     */
+    void flush();
+
     /** Cuts the upload back to {@code size} bytes, undoing a failed append. */
     void truncate(long size);
 
