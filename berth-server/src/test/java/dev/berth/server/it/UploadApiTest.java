@@ -428,8 +428,16 @@ class UploadApiTest extends SharedRegistryTest {
         patchChunk(location, Arrays.copyOfRange(chunked.content(), 0, 6000), 0);
         assertCreated(api.put(withQuery(location, "digest=" + d2), Arrays.copyOfRange(chunked.content(), 6000, 10_000)), repo, d2);
 
+        Blob large = Images.randomBlob(18, 3 * 1024 * 1024 + 123);
+        Digest d3 = Images.sha512(large.content());
+        String largeLocation = startUpload(api, repo);
+        patchChunk(largeLocation, Arrays.copyOfRange(large.content(), 0, 1_000_001), 0);
+        assertCreated(api.put(withQuery(largeLocation, "digest=" + d3),
+                Arrays.copyOfRange(large.content(), 1_000_001, large.content().length)), repo, d3);
+
         assertThat(api.get("/v2/" + repo + "/blobs/" + d1).body()).isEqualTo(monolithic.content());
         assertThat(api.get("/v2/" + repo + "/blobs/" + d2).body()).isEqualTo(chunked.content());
+        assertThat(api.get("/v2/" + repo + "/blobs/" + d3).body()).isEqualTo(large.content());
         Digest wrong = Images.sha512("something else".getBytes(UTF_8));
         assertError(api.post("/v2/" + repo + "/blobs/uploads/?digest=" + wrong, monolithic.content()), 400, "DIGEST_INVALID");
     }
