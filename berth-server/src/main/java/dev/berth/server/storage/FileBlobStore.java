@@ -147,13 +147,15 @@ public final class FileBlobStore implements BlobStore {
 
     /** An idle staging buffer, a new one while there are fewer than the maximum, or {@code null}. */
     private ByteBuffer takeStaging() {
-        ByteBuffer staging = idleStaging.poll();
-        if (staging == null && stagingBuffers.incrementAndGet() <= MAX_STAGING_BUFFERS) {
-            staging = ByteBuffer.allocateDirect(STAGING_BYTES + directAlignment).alignedSlice(directAlignment);
-        } else if (staging == null) {
-            stagingBuffers.decrementAndGet();
+        ByteBuffer idle = idleStaging.poll();
+        if (idle != null) {
+            return idle;
         }
-        return staging;
+        if (stagingBuffers.getAndIncrement() < MAX_STAGING_BUFFERS) {
+            return ByteBuffer.allocateDirect(STAGING_BYTES + directAlignment).alignedSlice(directAlignment);
+        }
+        stagingBuffers.decrementAndGet();
+        return null;
     }
 
     @Override
