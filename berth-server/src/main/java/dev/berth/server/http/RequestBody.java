@@ -18,7 +18,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Created on the event loop while the request is paused; read from one other thread.
  */
 final class RequestBody extends InputStream {
-    private static final int WINDOW = 8;
+    /**
+     * Sixteen (about 1 MiB of socket reads): with 8, the reader hashing and writing an upload waited on
+     * the event loop more often (bench e1 alone, interleaved: 1.91 and 1.67 against 1.64 and 1.55).
+     */
+    private static final int WINDOW = 16;
     private static final Object END = new Object();
 
     private final HttpServerRequest request;
