@@ -313,6 +313,7 @@ public final class FileBlobStore implements BlobStore {
             }
         }
     }
+
     /**
      * Appends to an upload file with {@code O_DIRECT}. Bytes gather in an aligned staging buffer, which
      * goes to the disk whole. The file holds the upload up to {@link #stagedAt}, a multiple of the
@@ -367,21 +368,26 @@ public final class FileBlobStore implements BlobStore {
                     staging.position(staging.position() + n);
                     data.position(data.position() + n);
                     if (!staging.hasRemaining()) {
-                        if (direct == null) {
-                            direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-                        }
-                        staging.flip();
-                        while (staging.hasRemaining()) {
-                            direct.write(staging, stagedAt + staging.position());
-                        }
-                        stagedAt += staging.capacity();
-                        inFile = 0;
-                        staging.clear();
+                        writeFullStaging();
                     }
                 }
             } catch (IOException e) {
                 throw new StorageException("cannot append to upload " + file.getFileName(), e);
             }
+        }
+
+        /** Writes the full staging buffer to the disk with {@code O_DIRECT}, and starts it anew after. */
+        private void writeFullStaging() throws IOException {
+            if (direct == null) {
+                direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            }
+            staging.flip();
+            while (staging.hasRemaining()) {
+                direct.write(staging, stagedAt + staging.position());
+            }
+            stagedAt += staging.capacity();
+            inFile = 0;
+            staging.clear();
         }
 
         @Override
