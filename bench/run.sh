@@ -135,6 +135,19 @@ else
   limits_note="measured now with limits.sh ${limits_args[*]}"
 fi
 
+# berth sets reno on connections from this host (http.loopbackCongestionControl), which limits.sh's iperf3
+# does not: one stream under reno is the loopback limit that berth's c1 meets
+system_cc="$(cat /proc/sys/net/ipv4/tcp_congestion_control)"
+unpaced_limit="not measured (iperf3 missing)"
+if command -v iperf3 >/dev/null; then
+  iperf3 -s -1 -B 127.0.0.1 -p 5210 >/dev/null 2>&1 &
+  iperf_pid=$!
+  for _ in $(seq 50); do ss -ltnH 'sport = :5210' | grep -q . && break; sleep 0.1; done
+  unpaced_limit="$(iperf3 -c 127.0.0.1 -p 5210 -t "$([ $quick = 1 ] && echo 2 || echo 5)" -C reno -J 2>/dev/null | python3 -c \
+    'import json,sys; print("%.1f MB/s" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))' 2>/dev/null || echo "not measured (iperf3 -C reno failed)")"
+  kill "$iperf_pid" 2>/dev/null || true; wait "$iperf_pid" 2>/dev/null || true
+fi
+
 # ------------------------------------------------------------------------------ servers, helpers
 now_ms() { local t="${EPOCHREALTIME/./}"; echo $((t / 1000)); }  # bash 5: no fork for the clock
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true; }
@@ -297,6 +310,10 @@ mkdir -p "$root/docs"
   echo "- JDK: $("$java_bin" -version 2>&1 | sed -n 2p) (\`$java_bin\`)"
   echo "- baseline: $(/usr/bin/docker-registry --version 2>&1 | head -1)"
   echo "- machine load: ${busy_before}% of the CPUs busy in the 3 s before the run; during it see the \`other\` column"
+  echo "- TCP congestion control: the system's is \`$system_cc\`, which distribution and limits.sh's iperf3 use; berth"
+  echo "  gives connections from this host \`reno\` (its default \`http.loopbackCongestionControl\`), which is not paced."
+  echo "  One iperf3 stream over loopback under reno carried $unpaced_limit in this run, the limit for berth's c1;"
+  echo "  the %lim column divides by the system's (below)."
   echo
   if [ $token = 0 ]; then
     echo "## Start-up"

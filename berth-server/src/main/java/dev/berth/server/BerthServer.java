@@ -17,6 +17,7 @@ import dev.berth.server.auth.token.TrustedKeys;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigException;
 import dev.berth.server.http.HttpFrontEnd;
+import dev.berth.server.http.LoopbackCongestionControl;
 import dev.berth.server.http.Pipeline;
 import dev.berth.server.http.Routes;
 import dev.berth.server.meta.Database;
@@ -79,6 +80,7 @@ public final class BerthServer implements AutoCloseable {
             throw new ConfigException("auth.mode must be none, htpasswd or token, not '" + mode + "'");
         }
         requireSafeBind(addr.getHost(), !mode.equals("none") || config.http().allowPublicWithoutAuth());
+        var loopback = new LoopbackCongestionControl(config.http().loopbackCongestionControl());
         Path data = Path.of(config.storage().path()).toAbsolutePath().normalize();
         try {
             Files.createDirectories(data);
@@ -117,7 +119,7 @@ public final class BerthServer implements AutoCloseable {
                 case "token" -> token(config.auth(), data, addr.getHost(), port, db, routes, limiter, housekeeping);
                 default -> AccessController.open();
             };
-            HttpFrontEnd http = HttpFrontEnd.start(vertx.join(), addr.getHost(), port, new Pipeline(routes, access, limiter));
+            HttpFrontEnd http = HttpFrontEnd.start(vertx.join(), addr.getHost(), port, new Pipeline(routes, access, limiter), loopback);
             return new BerthServer(http, db, addr.getHost(), housekeeping);
         } catch (RuntimeException e) {
             housekeeping.shutdownNow();

@@ -72,6 +72,16 @@ class BerthServerConfigTest {
     }
 
     @Test
+    void aCongestionControlNameNoKernelCouldHoldIsRefused() {
+        for (String name : new String[] {"Reno", "re no", "../cubic", "sixteen_chars_xx"}) {
+            assertThatThrownBy(() -> start(Map.of("http.loopbackCongestionControl", name))).as(name)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("http.loopbackCongestionControl must name a TCP congestion control (such as reno or cubic)"
+                            + " or be empty, not '" + name + "'");
+        }
+    }
+
+    @Test
     void aRefusalLeavesNothingRunning() {
         for (int i = 0; i < 3; i++) { // a leaked pool or event loop would keep the database locked or the port taken
             assertThatThrownBy(() -> start(Map.of("auth.mode", "token", "auth.algorithm", "none")))

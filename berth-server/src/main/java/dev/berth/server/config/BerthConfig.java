@@ -10,8 +10,10 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
     /**
      * @param addr where to listen, {@code host:port}
      * @param allowPublicWithoutAuth permits a non-loopback {@code addr} although nobody is authenticated
+     * @param loopbackCongestionControl the TCP congestion control of connections from this host (empty: the
+     *     system's); see {@code LoopbackCongestionControl}
      */
-    public record Http(String addr, boolean allowPublicWithoutAuth) {
+    public record Http(String addr, boolean allowPublicWithoutAuth, String loopbackCongestionControl) {
     }
 
     /** @param path the data directory: blobs under {@code blobs/}, metadata in {@code berth.db} */
@@ -60,7 +62,7 @@ public record BerthConfig(Http http, Storage storage, Registry registry, Auth au
 
     public static BerthConfig defaults() {
         return new BerthConfig(
-                new Http("127.0.0.1:5000", false),
+                new Http("127.0.0.1:5000", false, "reno"),
                 new Storage("./berth-data"),
                 new Registry(true, 10_000, 1_000, 168),
                 new Auth("none", "", "", "berth", "", "", true, 300, "ES256", "", "", ""),

@@ -49,7 +49,8 @@ public final class ConfigLoader {
         BerthConfig config = new BerthConfig(
                 new BerthConfig.Http(
                         settings.text("http.addr", defaults.http().addr()),
-                        settings.flag("http.allowPublicWithoutAuth", defaults.http().allowPublicWithoutAuth())),
+                        settings.flag("http.allowPublicWithoutAuth", defaults.http().allowPublicWithoutAuth()),
+                        settings.text("http.loopbackCongestionControl", defaults.http().loopbackCongestionControl())),
                 new BerthConfig.Storage(
                         settings.text("storage.path", defaults.storage().path())),
                 new BerthConfig.Registry(

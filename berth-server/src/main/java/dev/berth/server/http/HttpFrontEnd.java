@@ -37,7 +37,7 @@ public final class HttpFrontEnd implements AutoCloseable {
      * Starts listening on {@code host:port} ({@code port} 0 picks a free one) on {@code vertx}, which this
      * front end then owns, and waits until it does.
      */
-    public static HttpFrontEnd start(Vertx vertx, String host, int port, Pipeline pipeline) {
+    public static HttpFrontEnd start(Vertx vertx, String host, int port, Pipeline pipeline, LoopbackCongestionControl loopback) {
         int loops = eventLoops();
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-", 0).factory());
         try {
@@ -47,14 +47,14 @@ public final class HttpFrontEnd implements AutoCloseable {
             int bound = port;
             if (port == 0) {
                 // Bind the first to learn the port it got.
-                var first = new RegistryVerticle(host, listen, pipeline, blocking);
+                var first = new RegistryVerticle(host, listen, pipeline, loopback, blocking);
                 vertx.deployVerticle(first).await();
                 bound = first.actualPort();
                 loops--;
             }
             if (loops > 0) {
                 final int p = listen;
-                vertx.deployVerticle(() -> new RegistryVerticle(host, p, pipeline, blocking), new DeploymentOptions().setInstances(loops)).await();
+                vertx.deployVerticle(() -> new RegistryVerticle(host, p, pipeline, loopback, blocking), new DeploymentOptions().setInstances(loops)).await();
             }
             return new HttpFrontEnd(vertx, blocking, bound);
         } catch (RuntimeException e) {

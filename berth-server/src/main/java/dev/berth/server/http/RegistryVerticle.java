@@ -17,13 +17,15 @@ final class RegistryVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Pipeline pipeline;
+    private final LoopbackCongestionControl loopback;
     private final ExecutorService blocking;
     private HttpServer server;
 
-    RegistryVerticle(String host, int port, Pipeline pipeline, ExecutorService blocking) {
+    RegistryVerticle(String host, int port, Pipeline pipeline, LoopbackCongestionControl loopback, ExecutorService blocking) {
         this.host = host;
         this.port = port;
         this.pipeline = pipeline;
+        this.loopback = loopback;
         this.blocking = blocking;
     }
 
@@ -39,6 +41,7 @@ final class RegistryVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setIdleTimeout(300);
         server = vertx.createHttpServer(options)
+                .connectionHandler(loopback)
                 .requestHandler(new Dispatcher(pipeline, blocking))
                 .invalidRequestHandler(RegistryVerticle::invalidRequest);
         return server.listen();
