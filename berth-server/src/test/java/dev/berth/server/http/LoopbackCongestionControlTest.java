@@ -3,6 +3,7 @@ package dev.berth.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.server.BerthServer;
+import dev.berth.server.RequiredProgram;
 import dev.berth.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +33,7 @@ class LoopbackCongestionControlTest {
 
     @BeforeEach
     void requireSs() {
-        if (!Files.isExecutable(SS)) {
-            System.err.println("SKIPPED: " + SS + " is not installed (apt-get install iproute2);"
-                    + " the congestion control of berth's connections was NOT checked");
-        }
-        Assumptions.assumeTrue(Files.isExecutable(SS), SS + " is not installed: congestion control tests skipped");
+        RequiredProgram.require(SS, "iproute2", "the check of berth's connections' congestion control");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.server.auth.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.berth.server.RequiredProgram;
 import dev.berth.server.auth.Principal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,11 +47,7 @@ class HtpasswdFileTest {
     }
 
     private static void requireHtpasswd() {
-        if (!Files.isExecutable(HTPASSWD)) {
-            System.err.println("SKIPPED: " + HTPASSWD + " is not installed (apt-get install apache2-utils);"
-                    + " the real-htpasswd interop test did not run");
-        }
-        Assumptions.assumeTrue(Files.isExecutable(HTPASSWD), HTPASSWD + " is not installed: real-htpasswd interop test skipped");
+        RequiredProgram.require(HTPASSWD, "apache2-utils", "the real-htpasswd interop test");
     }
 
     @Test
