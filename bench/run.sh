@@ -135,8 +135,8 @@ else
   limits_note="measured now with limits.sh ${limits_args[*]}"
 fi
 
-# berth sets reno on connections from this host (http.loopbackCongestionControl), which limits.sh's iperf3
-# does not: one stream under reno is the loopback limit that berth's c1 meets
+# berth sets reno on connections from this host (http.loopbackCongestionControl) and limits.sh's iperf3 keeps
+# the system's: one iperf3 stream under reno is the loopback limit for berth's c1
 system_cc="$(cat /proc/sys/net/ipv4/tcp_congestion_control)"
 unpaced_limit="not measured (iperf3 missing)"
 if command -v iperf3 >/dev/null; then
