@@ -136,10 +136,10 @@ else
 fi
 
 # berth sets reno on connections from this host (http.loopbackCongestionControl) and limits.sh's iperf3 keeps
-# the system's: one iperf3 stream under reno is the loopback limit for berth's c1
+# the system's: one iperf3 stream under reno is the loopback limit for berth's c1 (not in the token run)
 system_cc="$(cat /proc/sys/net/ipv4/tcp_congestion_control)"
 unpaced_limit="not measured (iperf3 missing)"
-if command -v iperf3 >/dev/null; then
+if [ $token = 0 ] && command -v iperf3 >/dev/null; then
   iperf3 -s -1 -B 127.0.0.1 -p 5210 >/dev/null 2>&1 &
   iperf_pid=$!
   for _ in $(seq 50); do ss -ltnH 'sport = :5210' | grep -q . && break; sleep 0.1; done
@@ -312,8 +312,10 @@ mkdir -p "$root/docs"
   echo "- machine load: ${busy_before}% of the CPUs busy in the 3 s before the run; during it see the \`other\` column"
   echo "- TCP congestion control: the system's is \`$system_cc\`, which distribution and limits.sh's iperf3 use; berth"
   echo "  gives connections from this host \`reno\` (its default \`http.loopbackCongestionControl\`), which is not paced."
-  echo "  One iperf3 stream over loopback under reno carried $unpaced_limit in this run, the limit for berth's c1;"
-  echo "  the %lim column divides by the system's (below)."
+  if [ $token = 0 ]; then
+    echo "  One iperf3 stream over loopback under reno carried $unpaced_limit in this run, the limit for berth's c1;"
+    echo "  the %lim column divides by the system's (below)."
+  fi
   echo
   if [ $token = 0 ]; then
     echo "## Start-up"

@@ -1,6 +1,7 @@
 package dev.berth.server.http;
 
 import dev.berth.server.config.ConfigException;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.vertx.core.Handler;
@@ -57,14 +58,17 @@ public final class LoopbackCongestionControl implements Handler<HttpConnection> 
     @Override
     public void handle(HttpConnection connection) {
         // Vert.x has no public way to a connection's socket; ConnectionBase is the base of all of its connections.
-        if (option == null || unavailable || !(connection instanceof ConnectionBase base)
-                || !(base.channel().localAddress() instanceof InetSocketAddress local)
-                || !(base.channel().remoteAddress() instanceof InetSocketAddress remote) || !sameHost(local, remote)) {
+        if (option == null || unavailable || !(connection instanceof ConnectionBase base)) {
+            return;
+        }
+        Channel channel = base.channel();
+        if (!(channel.localAddress() instanceof InetSocketAddress local)
+                || !(channel.remoteAddress() instanceof InetSocketAddress remote) || !sameHost(local, remote)) {
             return;
         }
         try {
             // false: a transport that cannot set it (not Linux's native one)
-            unavailable = !base.channel().config().setOption(option, ByteBuffer.wrap(name));
+            unavailable = !channel.config().setOption(option, ByteBuffer.wrap(name));
         } catch (ChannelException e) {
             unavailable = true;
             LOG.warn("http.loopbackCongestionControl: the kernel refused '{}' ({}); connections from this host keep"
